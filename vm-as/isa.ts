@@ -63,6 +63,8 @@ export const OP_PUSH_GLOBAL_W: i32 = 33;  // u16 lit
 export const OP_SEND_W: i32 = 34;         // u16 lit, u8 nArgs
 export const OP_SUPER_SEND_W: i32 = 35;   // u16 lit, u8 nArgs
 export const OP_PUSH_BLOCK_W: i32 = 36;   // u16 lit, u8 nCopied
+export const OP_PUSH_REAL_NIL: i32 = 37;  //                    -- nil (the VM's own nil: empty block value,
+                                          //                       inlined ifTrue: on false, temp init ...)
 
 // Special sends: no operands.  The interpreter takes a fast path when both
 // operands are SmallIntegers (or the receiver is an Array/closure for the
@@ -115,7 +117,7 @@ export const OP_NAMES: string[] = [
   "dup", "send", "super_send", "return_top", "return_self",
   "return_nonlocal", "jump", "jump_if_true", "jump_if_false", "jump_if_nil",
   "jump_if_not_nil", "jump_if_not_number", "push_literal_w", "push_global_w", "send_w",
-  "super_send_w", "push_block_w", "", "", "",
+  "super_send_w", "push_block_w", "push_real_nil", "", "",
   "send_add", "send_sub", "send_mul", "send_div", "send_mod",
   "send_lt", "send_gt", "send_le", "send_ge", "send_eq",
   "send_ne", "send_eqeq", "send_neqeq", "send_bitand", "send_value",
