@@ -492,6 +492,32 @@ export function big_fromDecimalCap(len: i32): i32 {
   return <i32>((<i64>len * 10382) / 100000) + 2;
 }
 
+// In-place division of the magnitude at a (an limbs, an >= 1) by 10^36 as four
+// chained divisions by 10^9 in one sweep: the second divides the first's quotient
+// limbs as they are produced, and so on. The four remainder chains are independent,
+// so the CPU overlaps their latencies (a single chain is latency bound).
+// Remainders (least significant first) go to rem[0..3] (u32 each).
+function divBillion4(a: usize, an: i32, rem: usize): void {
+  const D: u64 = 1000000000;
+  let r1: u64 = 0, r2: u64 = 0, r3: u64 = 0, r4: u64 = 0;
+  for (let i = an - 1; i >= 0; i--) {
+    let p = a + (<usize>i << 2);
+    let c1 = (r1 << 32) | <u64>load<u32>(p);
+    let q1 = c1 / D; r1 = c1 - q1 * D;
+    let c2 = (r2 << 32) | q1;
+    let q2 = c2 / D; r2 = c2 - q2 * D;
+    let c3 = (r3 << 32) | q2;
+    let q3 = c3 / D; r3 = c3 - q3 * D;
+    let c4 = (r4 << 32) | q3;
+    let q4 = c4 / D; r4 = c4 - q4 * D;
+    store<u32>(p, <u32>q4);
+  }
+  store<u32>(rem, <u32>r1);
+  store<u32>(rem + 4, <u32>r2);
+  store<u32>(rem + 8, <u32>r3);
+  store<u32>(rem + 12, <u32>r4);
+}
+
 // Writes v (< 10^9) as exactly 9 digits ending just before address end.
 @inline function put9(end: usize, v: u32): void {
   for (let k = 1; k <= 9; k++) {
@@ -509,6 +535,17 @@ export function big_toDecimal(a: usize, an: i32, aneg: bool, out: usize, tmp: us
   let p = end;
   copyLimbs(tmp, a, an);
   let n = an;
+  // 36 digits per sweep while the value is >= 2^128 > 10^36; the remainders
+  // are parked in the 16 bytes just below p (still unwritten digit space:
+  // they are exactly the bytes the next 36 digits overwrite, read first).
+  while (n >= 5) {
+    let rem = p - 36;
+    divBillion4(tmp, n, rem);
+    let r1 = load<u32>(rem), r2 = load<u32>(rem + 4), r3 = load<u32>(rem + 8), r4 = load<u32>(rem + 12);
+    n = norm(tmp, n);
+    put9(p, r1); put9(p - 9, r2); put9(p - 18, r3); put9(p - 27, r4);
+    p -= 36;
+  }
   while (n > 1 || (n == 1 && L(tmp, 0) >= 1000000000)) {
     let r = divSmall(tmp, n, 1000000000, tmp);
     n = norm(tmp, n);

@@ -303,3 +303,43 @@ describe("bigint: conversions against JS BigInt", () => {
     expect(readPacked(N, OUT, parse("-000123"))).toBe(-123n);
   });
 });
+
+describe("bigint: large operands", () => {
+  const big = 1 << 23; // byte offset of the large-buffer area
+
+  it("prints 1 << 1000000 (301030 digits) and parses it back, each well under 3 s", () => {
+    ensure(N, big + 4 * (1 << 20) * 4);
+    const X = big, OUTD = big + (1 << 20), T = big + (3 << 20), Y = big + (4 << 20);
+    new Uint32Array(N.mem.buffer)[X >>> 2] = 1;
+    const an = Number(N.fn.big_shl(X, 1, false, 1000000, X)) >>> 1;
+    expect(an).toBe(31251);
+    let t = performance.now();
+    const len = Number(N.fn.big_toDecimal(X, an, true, OUTD, T));
+    const tPrint = performance.now() - t;
+    const text = new TextDecoder().decode(new Uint8Array(N.mem.buffer, OUTD, len));
+    expect(text).toBe((-(1n << 1000000n)).toString());
+    t = performance.now();
+    const p = Number(N.fn.big_fromDecimal(OUTD, len, Y));
+    const tParse = performance.now() - t;
+    expect(p).toBe((31251 << 1) | 1);
+    expect(N.fn.big_cmpMag(X, an, Y, 31251)).toBe(0);
+    console.log(`1<<1000000: toDecimal ${tPrint.toFixed(0)} ms, fromDecimal ${tParse.toFixed(0)} ms`);
+    expect(tPrint).toBeLessThan(3000);
+    expect(tParse).toBeLessThan(3000);
+  });
+
+  it("divides, multiplies and converts 2000..60000-bit random values", () => {
+    ensure(N, big + 4 * (1 << 20) * 4);
+    const X = big, Y = big + (1 << 20), O = big + (2 << 20), T = big + (3 << 20);
+    const rng = new Rng(3);
+    for (const [al, bl] of [[60, 30], [400, 7], [1900, 950], [1000, 999], [1875, 2]]) {
+      const a = rng.mag(al), b = rng.mag(bl);
+      const an = writeMag(N, X, a), bn = writeMag(N, Y, b);
+      expect(readPacked(N, O, Number(N.fn.big_mul(X, an, false, Y, bn, true, O)))).toBe(-(a * b));
+      expect(readPacked(N, O, Number(N.fn.big_quoTrunc(X, an, true, Y, bn, false, O, T)))).toBe(-(a / b));
+      expect(readPacked(N, O, Number(N.fn.big_modFloor(X, an, true, Y, bn, false, O, T)))).toBe(((-a % b) + b) % b);
+      const len = Number(N.fn.big_toDecimal(X, an, false, O, T));
+      expect(new TextDecoder().decode(new Uint8Array(N.mem.buffer, O, len))).toBe(a.toString());
+    }
+  });
+});
