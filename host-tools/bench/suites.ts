@@ -1,0 +1,7 @@
+// The list of suites `npm run bench` runs, in order.  Planned additions
+// (each a Suite in its own file): 16-bit image mode vs 32-bit, boot time
+// (image load vs. bootstrap from source), flash throughput.
+import type { Suite } from "./suite.js";
+import { speedSuite } from "./speed.js";
+
+export const SUITES: readonly Suite[] = [speedSuite];
