@@ -1,0 +1,66 @@
+// Shared helpers for the flash tests: build the device wasm once, make
+// synthetic VM images (the real ones come from the VM's snapshot).
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { IH_HEADER_BYTES, IH_HEAP_USED, IH_HEAP_WANTED, IH_MAGIC, IH_OBJECT_COUNT, IH_VERSION, IH_WORD_BITS, IMAGE_HEADER_BYTES, IMAGE_MAGIC, IMAGE_VERSION } from "../../vm-as/layout.js";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+
+/** Rebuild build/talc-flash.wasm when any vm-as/flash source is newer. */
+export function buildFlashWasm(): void {
+  const out = join(ROOT, "build", "talc-flash.wasm");
+  const srcDir = join(ROOT, "vm-as", "flash");
+  const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs),
+    statSync(join(ROOT, "vm-as", "layout.ts")).mtimeMs);
+  if (existsSync(out) && statSync(out).mtimeMs > newest) return;
+  execFileSync(join(ROOT, "node_modules", ".bin", "asc"), ["--config", "vm-as/flash/asconfig.json", "--target", "release"],
+    { cwd: ROOT, stdio: "pipe" });
+}
+
+/** Deterministic PRNG (xorshift32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s;
+  };
+}
+
+/**
+ * A synthetic VM image: a valid "TALC" header and a heap-like payload
+ * (object headers, small integers, repeated symbols) that compresses like a
+ * real heap would, roughly.
+ */
+export function makeVmImage(heapBytes: number, seed = 1, wordBits = 32): Uint8Array {
+  const used = heapBytes & ~3;
+  const img = new Uint8Array(IMAGE_HEADER_BYTES + used);
+  const v = new DataView(img.buffer);
+  v.setUint32(IH_MAGIC, IMAGE_MAGIC, true);
+  v.setUint16(IH_VERSION, IMAGE_VERSION, true);
+  v.setUint8(IH_WORD_BITS, wordBits);
+  v.setUint32(IH_HEADER_BYTES, IMAGE_HEADER_BYTES, true);
+  v.setUint32(IH_OBJECT_COUNT, used >> 5, true);
+  v.setUint32(IH_HEAP_USED, used, true);
+  v.setUint32(IH_HEAP_WANTED, used * 2, true);
+  const r = rng(seed);
+  const words = ["Object", "printString", "value:", "ifTrue:ifFalse:", "Integer", "Array", "at:put:"];
+  let p = IMAGE_HEADER_BYTES;
+  while (p + 16 <= img.length) {
+    const k = r() % 4;
+    if (k === 0) {
+      const w = new TextEncoder().encode(words[r() % words.length]);
+      const n = Math.min(w.length, img.length - p);
+      img.set(w.subarray(0, n), p);
+      p += (n + 3) & ~3;
+    } else {
+      v.setUint32(p, (r() % 4096) * 4 + 0x100, true);
+      v.setUint32(p + 4, ((r() & 0xffffff) << 8) | (r() % 11), true);
+      v.setUint32(p + 8, (r() % 64) * 2 + 1, true);
+      p += 12;
+    }
+  }
+  return img;
+}
