@@ -1,0 +1,928 @@
+// Code generation: AST + scope analysis -> method records of a class file.
+//
+// One FrameGen per emitted method record (a method, a real block, or the
+// cold-path copy of an inlined block).  Frame layout (isa.ts "local i"):
+//
+//   +------+--------+-------------------------------------------+-------+
+//   | args | copied | temps: declared, inlined-block temps,     | stack |
+//   |      | values | temp vectors, loop counters/limits        |       |
+//   +------+--------+-------------------------------------------+-------+
+//    nArgs  nCopied   nTemps (high-water mark; slots of finished
+//                     inlined scopes are reused)
+//
+// Invariants:
+//  * `depth` is the operand-stack depth after the last emitted instruction;
+//    maxStack is its maximum.  Every label has one depth for all its jumps.
+//  * A slot that may hold a stale value (reused slot, or inside an inlined
+//    loop) is set to the real nil (push_real_nil) on entry of an inlined scope.
+//  * Cold paths (non-Boolean receivers of inlined conditionals, non-number
+//    receivers of inlined loops) are emitted after the method's last return
+//    and jump back to the join point.
+import {
+  OP_DUP, OP_JUMP, OP_JUMP_IF_FALSE, OP_JUMP_IF_NIL, OP_JUMP_IF_NOT_NIL, OP_JUMP_IF_NOT_NUMBER,
+  OP_JUMP_IF_TRUE, OP_NAMES, OP_OPERANDS, OP_POP, OP_POP_STORE_FIELD, OP_POP_STORE_LOCAL,
+  OP_POP_STORE_REMOTE, OP_PUSH_BLOCK, OP_PUSH_BLOCK_W, OP_PUSH_FALSE, OP_PUSH_FIELD, OP_PUSH_GLOBAL,
+  OP_PUSH_GLOBAL_W, OP_PUSH_LITERAL, OP_PUSH_LITERAL_W, OP_PUSH_LOCAL, OP_PUSH_NEW_ARRAY, OP_PUSH_NIL,
+  OP_PUSH_REAL_NIL, OP_PUSH_REMOTE, OP_PUSH_SELF, OP_PUSH_SMALLINT, OP_PUSH_TRUE, OP_RETURN_NONLOCAL,
+  OP_RETURN_SELF, OP_RETURN_TOP, OP_SEND, OP_SEND_W, OP_SPECIAL_FIRST, OP_SPECIAL_LAST, OP_STORE_FIELD,
+  OP_STORE_LOCAL, OP_STORE_REMOTE, OP_SUPER_SEND, OP_SUPER_SEND_W, OPND_I16, OPND_I8, OPND_U16, OPND_U8,
+  OP_ADD, OP_SUB, OP_LE, OP_GE, SPECIAL_NARGS, SPECIAL_SELECTORS,
+} from "../../vm-as/isa.js";
+import { C_FIXED_SLOTS, CF_VERSION } from "../../vm-as/layout.js";
+import type { BlockExpr, ClassAst, Expr, Literal, MethodAst, SendExpr, Stmt } from "./ast.js";
+import {
+  ClassFileModel, LineEntry, LiteralModel, METHOD_FLAG_BLOCK, METHOD_FLAG_NONLOCAL, METHOD_KIND_BYTECODE,
+  METHOD_KIND_PRIMITIVE, MethodModel,
+} from "./classfile.js";
+import { ErrorSink, SourcePos } from "./errors.js";
+import { inlineKind } from "./inline.js";
+import { analyzeMethod, isRemote, MethodScopes, Resolution, Scope, Variable } from "./scope.js";
+
+/** Superclass fields (all, inherited first, slot order). */
+export interface SuperInfo {
+  instanceFields: string[];
+  classFields: string[];
+}
+
+// Implementation limits (operand sizes of isa.ts and the class-file format).
+const MAX_LOCALS = 255;
+const MAX_LITERALS = 65535;
+const MAX_FIELD_SLOT = 255;
+
+/** SmallInteger range of a 31-bit tagged oop: LIT_INT is used inside it. */
+const SMALLINT_MIN = -(2n ** 30n);
+const SMALLINT_MAX = 2n ** 30n - 1n;
+
+/** Class-wide context shared by the frames of one class side. */
+interface ClassCtx {
+  ast: ClassAst;
+  sink: ErrorSink;
+  fields: readonly string[];
+  /** Slot of field 0: 0 on the instance side, C_FIXED_SLOTS on the class side (class objects start with VM slots). */
+  fieldBase: number;
+}
+
+interface Label {
+  pos: number;
+  depth: number | null;
+  fixups: { at: number; end: number }[];
+}
+
+/** A deferred piece of cold code: placed at `label` with stack depth `depth`. */
+interface ColdStub {
+  label: Label;
+  depth: number;
+  emit: () => void;
+}
+
+function isSpecial(op: number): boolean {
+  return op >= OP_SPECIAL_FIRST && op <= OP_SPECIAL_LAST;
+}
+
+/** Stack effect on the fall-through path of an instruction. */
+function stackEffect(op: number, a: number, b: number): number {
+  if (isSpecial(op)) return -SPECIAL_NARGS[op - OP_SPECIAL_FIRST];
+  switch (op) {
+    case OP_PUSH_SELF: case OP_PUSH_NIL: case OP_PUSH_TRUE: case OP_PUSH_FALSE: case OP_PUSH_LOCAL:
+    case OP_PUSH_FIELD: case OP_PUSH_LITERAL: case OP_PUSH_LITERAL_W: case OP_PUSH_GLOBAL:
+    case OP_PUSH_GLOBAL_W: case OP_PUSH_SMALLINT: case OP_PUSH_REMOTE: case OP_PUSH_NEW_ARRAY:
+    case OP_PUSH_REAL_NIL: case OP_DUP:
+      return 1;
+    case OP_PUSH_BLOCK: case OP_PUSH_BLOCK_W:
+      return 1 - b;
+    case OP_STORE_LOCAL: case OP_STORE_FIELD: case OP_STORE_REMOTE:
+      return 0;
+    case OP_POP_STORE_LOCAL: case OP_POP_STORE_FIELD: case OP_POP_STORE_REMOTE: case OP_POP:
+      return -1;
+    case OP_SEND: case OP_SEND_W: case OP_SUPER_SEND: case OP_SUPER_SEND_W:
+      return -b;
+    case OP_RETURN_TOP: case OP_RETURN_NONLOCAL:
+      return -1;
+    case OP_JUMP_IF_TRUE: case OP_JUMP_IF_FALSE: case OP_JUMP_IF_NIL: case OP_JUMP_IF_NOT_NIL:
+      return -1;
+    default:
+      return 0; // nop, return_self, jump, jump_if_not_number
+  }
+}
+
+/** Stable key of a literal, for reusing identical literal entries in one method. */
+function literalKey(l: LiteralModel): string | null {
+  switch (l.kind) {
+    case "int": return `i${l.value}`;
+    case "bigint": return `b${l.value}`;
+    case "double": {
+      const dv = new DataView(new ArrayBuffer(8));
+      dv.setFloat64(0, l.value);
+      return `d${dv.getBigUint64(0).toString(16)}`;
+    }
+    case "string": return `s${JSON.stringify(l.value)}`;
+    case "symbol": return `y${JSON.stringify(l.value)}`;
+    case "array": {
+      const parts: string[] = [];
+      for (const e of l.elements) {
+        const k = literalKey(e);
+        if (k === null) return null;
+        parts.push(k);
+      }
+      return `a[${parts.join(",")}]`;
+    }
+    case "block": return null;
+  }
+}
+
+/** Literal model of a source literal (integers: LIT_INT inside the SmallInteger range). */
+export function literalModel(l: Literal): LiteralModel {
+  switch (l.kind) {
+    case "int":
+      return l.value >= SMALLINT_MIN && l.value <= SMALLINT_MAX
+        ? { kind: "int", value: Number(l.value) }
+        : { kind: "bigint", value: l.value };
+    case "double": return { kind: "double", value: l.value };
+    case "string": return { kind: "string", value: l.value };
+    case "symbol": return { kind: "symbol", value: l.value };
+    case "array": return { kind: "array", elements: l.elements.map(literalModel) };
+  }
+}
+
+const EMPTY_BLOCK: MethodModel = {
+  selector: "", kind: METHOD_KIND_BYTECODE, nArgs: 0, nCopied: 0, nTemps: 0, maxStack: 1,
+  flags: METHOD_FLAG_BLOCK, code: new Uint8Array([OP_PUSH_REAL_NIL, OP_RETURN_TOP]), literals: [], lines: [],
+};
+
+class FrameGen {
+  private code: number[] = [];
+  private literals: LiteralModel[] = [];
+  private litKeys = new Map<string, number>();
+  private lines: LineEntry[] = [];
+  private labels: Label[] = [];
+  private coldQueue: ColdStub[] = [];
+  private depth = 0;
+  private maxDepth = 0;
+  private slots = new Map<Variable, number>();
+  private nextLocal = 0;
+  private highWater = 0;
+  private inLoop = 0;
+  private nonlocal = false;
+  private nArgs = 0;
+  private nCopied = 0;
+
+  constructor(
+    private ctx: ClassCtx,
+    private scopes: MethodScopes,
+    private isBlock: boolean,
+    /** Where limit errors of this frame are reported. */
+    private pos: SourcePos,
+  ) {}
+
+  // ---- emitting ---------------------------------------------------------
+
+  private fail(pos: SourcePos, msg: string): never {
+    throw this.ctx.sink.error(pos, msg);
+  }
+
+  private emit(op: number, a = 0, b = 0): void {
+    if (OP_NAMES[op] === undefined || OP_NAMES[op] === "") throw new Error(`compiler bug: opcode ${op} is not in isa.ts`);
+    this.code.push(op);
+    const kinds = [OP_OPERANDS[op * 2], OP_OPERANDS[op * 2 + 1]];
+    const vals = [a, b];
+    for (let i = 0; i < 2; i++) {
+      const k = kinds[i];
+      const v = vals[i];
+      if (k === OPND_U8) {
+        if (v < 0 || v > 255) throw new Error(`compiler bug: u8 operand ${v} of ${OP_NAMES[op]}`);
+        this.code.push(v);
+      } else if (k === OPND_I8) {
+        if (v < -128 || v > 127) throw new Error(`compiler bug: i8 operand ${v}`);
+        this.code.push(v & 0xff);
+      } else if (k === OPND_U16 || k === OPND_I16) {
+        this.code.push(v & 0xff, (v >> 8) & 0xff);
+      }
+    }
+    this.adjust(stackEffect(op, a, b));
+  }
+
+  private adjust(delta: number): void {
+    this.depth += delta;
+    if (this.depth < 0) throw new Error("compiler bug: negative stack depth");
+    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
+  }
+
+  private newLabel(): Label {
+    const l: Label = { pos: -1, depth: null, fixups: [] };
+    this.labels.push(l);
+    return l;
+  }
+
+  private setLabelDepth(l: Label, d: number): void {
+    if (l.depth === null) l.depth = d;
+    else if (l.depth !== d) throw new Error(`compiler bug: label depth ${l.depth} vs ${d}`);
+  }
+
+  private place(l: Label): void {
+    l.pos = this.code.length;
+    if (l.depth === null) l.depth = this.depth;
+    else this.depth = l.depth;
+  }
+
+  /** jump, jump_if_nil, jump_if_not_nil, jump_if_not_number. */
+  private jump(op: number, target: Label): void {
+    const before = this.depth;
+    this.code.push(op, 0, 0);
+    const end = this.code.length;
+    target.fixups.push({ at: end - 2, end });
+    const popped = op === OP_JUMP_IF_NIL || op === OP_JUMP_IF_NOT_NIL ? 1 : 0;
+    this.setLabelDepth(target, before - popped);
+    this.adjust(-popped);
+  }
+
+  /** jump_if_true / jump_if_false: `target` when taken, `alt` (value kept) when not a Boolean. */
+  private condJump(op: number, target: Label, alt: Label): void {
+    const before = this.depth;
+    this.code.push(op, 0, 0, 0, 0);
+    const end = this.code.length;
+    target.fixups.push({ at: end - 4, end });
+    alt.fixups.push({ at: end - 2, end });
+    this.setLabelDepth(target, before - 1);
+    this.setLabelDepth(alt, before);
+    this.adjust(-1);
+  }
+
+  /** Queue cold code entered at the returned label with stack depth `depth`. */
+  private cold(depth: number, emit: () => void): Label {
+    const label = this.newLabel();
+    label.depth = depth;
+    this.coldQueue.push({ label, depth, emit });
+    return label;
+  }
+
+  private markLine(pos: SourcePos): void {
+    const pc = this.code.length;
+    const last = this.lines[this.lines.length - 1];
+    const e = { pc, line: pos.line, column: pos.col };
+    if (last !== undefined && last.pc === pc) this.lines[this.lines.length - 1] = e;
+    else this.lines.push(e);
+  }
+
+  private literal(l: LiteralModel, pos: SourcePos): number {
+    const key = literalKey(l);
+    if (key !== null) {
+      const found = this.litKeys.get(key);
+      if (found !== undefined) return found;
+    }
+    const idx = this.literals.length;
+    if (idx >= MAX_LITERALS) {
+      this.fail(pos, "The method has too many literals (limit 65535). You may be able to split up this method into multiple.");
+    }
+    this.literals.push(l);
+    if (key !== null) this.litKeys.set(key, idx);
+    return idx;
+  }
+
+  private symbol(name: string, pos: SourcePos): number {
+    return this.literal({ kind: "symbol", value: name }, pos);
+  }
+
+  // ---- locals -----------------------------------------------------------
+
+  /** Allocate a local slot; answers [slot, mayHoldStaleValue]. */
+  private alloc(pos: SourcePos): [number, boolean] {
+    const s = this.nextLocal++;
+    if (this.nextLocal > MAX_LOCALS) {
+      this.fail(pos, `Too many arguments, copied values and temporaries in one method or block (limit ${MAX_LOCALS})`);
+    }
+    const stale = s < this.highWater;
+    if (this.nextLocal > this.highWater) this.highWater = this.nextLocal;
+    return [s, stale];
+  }
+
+  private slotOf(v: Variable): number {
+    const s = this.slots.get(v);
+    if (s === undefined) throw new Error(`compiler bug: no slot for variable '${v.name}'`);
+    return s;
+  }
+
+  /** Declare the variables of the frame's own scope (args are slots 0..nArgs-1 already). */
+  private enterRootScope(scope: Scope): void {
+    for (const v of scope.vars) {
+      if (!v.isParam && !isRemote(v)) this.slots.set(v, this.alloc(v.decl ?? this.pos)[0]);
+    }
+    this.makeTempVector(scope);
+  }
+
+  /** Create the scope's temp vector (if any) and move remote parameters into it. */
+  private makeTempVector(scope: Scope): void {
+    const tv = scope.tempVector;
+    if (tv === null) return;
+    if (!this.slots.has(tv)) this.slots.set(tv, this.alloc(this.pos)[0]);
+    const tvSlot = this.slotOf(tv);
+    if (scope.remote.length > 255) this.fail(this.pos, "Too many captured variables in one scope (limit 255)");
+    this.emit(OP_PUSH_NEW_ARRAY, scope.remote.length);
+    this.emit(OP_POP_STORE_LOCAL, tvSlot);
+    for (const v of scope.remote) {
+      if (v.isParam && this.slots.has(v)) {
+        this.emit(OP_PUSH_LOCAL, this.slotOf(v));
+        this.emit(OP_POP_STORE_REMOTE, v.remoteIndex, tvSlot);
+      }
+    }
+  }
+
+  /** Enter an inlined block's scope: fresh temps (nil) and a fresh temp vector.  Answers the mark to release. */
+  private enterInlined(scope: Scope, bindParam?: (v: Variable) => void): number {
+    const mark = this.nextLocal;
+    for (const v of scope.vars) {
+      if (v.isParam) continue;
+      if (isRemote(v)) continue;
+      const [slot, stale] = this.alloc(v.decl ?? this.pos);
+      this.slots.set(v, slot);
+      if (stale || this.inLoop > 0) {
+        this.emit(OP_PUSH_REAL_NIL);
+        this.emit(OP_POP_STORE_LOCAL, slot);
+      }
+    }
+    if (scope.tempVector !== null) {
+      this.slots.set(scope.tempVector, this.alloc(this.pos)[0]);
+      this.makeTempVectorOnly(scope);
+    }
+    for (const v of scope.vars) if (v.isParam && bindParam !== undefined) bindParam(v);
+    return mark;
+  }
+
+  private makeTempVectorOnly(scope: Scope): void {
+    const tvSlot = this.slotOf(scope.tempVector as Variable);
+    this.emit(OP_PUSH_NEW_ARRAY, scope.remote.length);
+    this.emit(OP_POP_STORE_LOCAL, tvSlot);
+  }
+
+  private leaveInlined(mark: number): void {
+    this.nextLocal = mark;
+  }
+
+  // ---- variables --------------------------------------------------------
+
+  private pushVar(v: Variable): void {
+    if (isRemote(v)) {
+      this.emit(OP_PUSH_REMOTE, v.remoteIndex, this.slotOf(v.scope.tempVector as Variable));
+    } else {
+      this.emit(OP_PUSH_LOCAL, this.slotOf(v));
+    }
+  }
+
+  private fieldSlot(index: number, pos: SourcePos): number {
+    const slot = this.ctx.fieldBase + index;
+    if (slot > MAX_FIELD_SLOT) this.fail(pos, `Too many fields: field slot ${slot} exceeds the limit ${MAX_FIELD_SLOT}`);
+    return slot;
+  }
+
+  private pushResolution(r: Resolution, pos: SourcePos): void {
+    switch (r.kind) {
+      case "self":
+      case "super":
+        this.emit(OP_PUSH_SELF);
+        return;
+      case "nil": this.emit(OP_PUSH_NIL); return;
+      case "true": this.emit(OP_PUSH_TRUE); return;
+      case "false": this.emit(OP_PUSH_FALSE); return;
+      case "field": this.emit(OP_PUSH_FIELD, this.fieldSlot(r.index, pos)); return;
+      case "global": {
+        const lit = this.symbol(r.name, pos);
+        if (lit > 255) this.emit(OP_PUSH_GLOBAL_W, lit);
+        else this.emit(OP_PUSH_GLOBAL, lit);
+        return;
+      }
+      case "var":
+        this.pushVar(r.v);
+        return;
+    }
+  }
+
+  private store(r: Resolution, keep: boolean, pos: SourcePos): void {
+    if (r.kind === "field") {
+      this.emit(keep ? OP_STORE_FIELD : OP_POP_STORE_FIELD, this.fieldSlot(r.index, pos));
+    } else if (r.kind === "var") {
+      const v = r.v;
+      if (isRemote(v)) {
+        this.emit(keep ? OP_STORE_REMOTE : OP_POP_STORE_REMOTE, v.remoteIndex, this.slotOf(v.scope.tempVector as Variable));
+      } else {
+        this.emit(keep ? OP_STORE_LOCAL : OP_POP_STORE_LOCAL, this.slotOf(v));
+      }
+    } else {
+      throw new Error(`compiler bug: store to ${r.kind}`);
+    }
+  }
+
+  private pushLiteral(l: Literal, pos: SourcePos): void {
+    if (l.kind === "int" && l.value >= -128n && l.value <= 127n) {
+      this.emit(OP_PUSH_SMALLINT, Number(l.value));
+      return;
+    }
+    const lit = this.literal(literalModel(l), pos);
+    if (lit > 255) this.emit(OP_PUSH_LITERAL_W, lit);
+    else this.emit(OP_PUSH_LITERAL, lit);
+  }
+
+  // ---- frames -----------------------------------------------------------
+
+  compileMethod(m: MethodAst): MethodModel {
+    this.nArgs = m.params.length;
+    if (this.nArgs > MAX_LOCALS) this.fail(m.pos, `Too many arguments (limit ${MAX_LOCALS})`);
+    const scope = this.scopes.method;
+    scope.vars.forEach((v, i) => {
+      if (v.isParam) this.slots.set(v, i);
+    });
+    this.nextLocal = this.highWater = this.nArgs;
+    this.enterRootScope(scope);
+    const returned = this.body(m.body, false);
+    if (!returned) this.emit(OP_RETURN_SELF);
+    return this.finish(m.selector, 0);
+  }
+
+  /** Compile a block literal as a real block method (also the cold copy of an inlined block). */
+  compileBlock(b: BlockExpr, scope: Scope): MethodModel {
+    this.nArgs = b.params.length;
+    this.nCopied = scope.freeVars.length;
+    scope.vars.forEach((v, i) => {
+      if (v.isParam) this.slots.set(v, i);
+    });
+    scope.freeVars.forEach((v, i) => this.slots.set(v, this.nArgs + i));
+    this.nextLocal = this.highWater = this.nArgs + this.nCopied;
+    if (this.nextLocal > MAX_LOCALS) this.fail(b.pos, `Too many copied values in one block (limit ${MAX_LOCALS})`);
+    this.enterRootScope(scope);
+    const returned = this.body(b.body, true);
+    if (!returned) this.emit(OP_RETURN_TOP);
+    return this.finish("", METHOD_FLAG_BLOCK);
+  }
+
+  private finish(selector: string, flags: number): MethodModel {
+    while (this.coldQueue.length > 0) {
+      const stub = this.coldQueue.shift() as ColdStub;
+      this.depth = stub.depth;
+      this.place(stub.label);
+      stub.emit();
+    }
+    for (const l of this.labels) {
+      if (l.fixups.length === 0) continue;
+      if (l.pos < 0) throw new Error("compiler bug: unplaced label");
+      for (const f of l.fixups) {
+        const off = l.pos - f.end;
+        if (off < -32768 || off > 32767) this.fail(this.pos, "The method is too large (a jump exceeds 32 KB). Split it into several methods.");
+        this.code[f.at] = off & 0xff;
+        this.code[f.at + 1] = (off >> 8) & 0xff;
+      }
+    }
+    if (this.maxDepth > 0xffff) this.fail(this.pos, "The method needs too deep an operand stack");
+    return {
+      selector,
+      kind: METHOD_KIND_BYTECODE,
+      nArgs: this.nArgs,
+      nCopied: this.nCopied,
+      nTemps: this.highWater - this.nArgs - this.nCopied,
+      maxStack: this.maxDepth,
+      flags: flags | (this.nonlocal ? METHOD_FLAG_NONLOCAL : 0),
+      code: new Uint8Array(this.code),
+      literals: this.literals,
+      lines: this.lines,
+    };
+  }
+
+  /**
+   * Compile statements.  With `value`, the last statement's value (or the real
+   * nil for an empty body) is left on the stack.  Answers whether the last
+   * statement is a return (then nothing after it is reachable; the stack depth
+   * is booked as if the value had been left).
+   */
+  private body(stmts: Stmt[], value: boolean): boolean {
+    if (stmts.length === 0) {
+      if (value) this.emit(OP_PUSH_REAL_NIL);
+      return false;
+    }
+    for (let i = 0; i < stmts.length; i++) {
+      const st = stmts[i];
+      const last = i === stmts.length - 1;
+      this.markLine(st.pos);
+      if (st.kind === "return") {
+        this.expr(st.expr, true);
+        if (this.isBlock) {
+          this.emit(OP_RETURN_NONLOCAL);
+          this.nonlocal = true;
+        } else {
+          this.emit(OP_RETURN_TOP);
+        }
+        if (value) this.adjust(1);
+        return true;
+      }
+      this.expr(st.expr, last && value);
+    }
+    return false;
+  }
+
+  // ---- expressions ------------------------------------------------------
+
+  private expr(e: Expr, value: boolean): void {
+    switch (e.kind) {
+      case "var": {
+        const r = this.scopes.refs.get(e);
+        if (r === undefined) throw new Error(`compiler bug: unresolved '${e.name}'`);
+        if (!value && r.kind !== "global") return; // reading a variable has no effect
+        this.pushResolution(r, e.pos);
+        if (!value) this.emit(OP_POP);
+        return;
+      }
+      case "lit":
+        if (value) this.pushLiteral(e.value, e.pos);
+        return;
+      case "block":
+        if (value) this.pushBlock(e);
+        return;
+      case "assign": {
+        const r = this.scopes.refs.get(e);
+        if (r === undefined) throw new Error("compiler bug: unresolved assignment");
+        this.expr(e.value, true);
+        this.store(r, value, e.target);
+        return;
+      }
+      case "send":
+        this.send(e, value);
+        return;
+    }
+  }
+
+  /** Push a closure for block `b` (its scope compiled as a real block). */
+  private pushBlock(b: BlockExpr): void {
+    const scope = this.scopes.blocks.get(b);
+    if (scope === undefined) throw new Error("compiler bug: block without scope");
+    const gen = new FrameGen(this.ctx, this.scopes, true, b.pos);
+    const m = gen.compileBlock(b, scope);
+    if (m.flags & METHOD_FLAG_NONLOCAL) this.nonlocal = true;
+    for (const v of scope.freeVars) this.emit(OP_PUSH_LOCAL, this.slotOf(v));
+    const lit = this.literal({ kind: "block", method: m }, b.pos);
+    if (lit > 255) this.emit(OP_PUSH_BLOCK_W, lit, scope.freeVars.length);
+    else this.emit(OP_PUSH_BLOCK, lit, scope.freeVars.length);
+  }
+
+  private pushEmptyBlock(pos: SourcePos): void {
+    const key = "empty-block";
+    let lit = this.litKeys.get(key);
+    if (lit === undefined) {
+      lit = this.literal({ kind: "block", method: EMPTY_BLOCK }, pos);
+      this.litKeys.set(key, lit);
+    }
+    if (lit > 255) this.emit(OP_PUSH_BLOCK_W, lit, 0);
+    else this.emit(OP_PUSH_BLOCK, lit, 0);
+  }
+
+  /** The send instruction itself (receiver and arguments already pushed). */
+  private sendOp(selector: string, nArgs: number, isSuper: boolean, pos: SourcePos): void {
+    this.markLine(pos);
+    if (!isSuper) {
+      const sp = SPECIAL_SELECTORS.indexOf(selector);
+      if (sp >= 0 && SPECIAL_NARGS[sp] === nArgs) {
+        this.emit(OP_SPECIAL_FIRST + sp);
+        return;
+      }
+    }
+    const lit = this.symbol(selector, pos);
+    if (lit > 255) this.emit(isSuper ? OP_SUPER_SEND_W : OP_SEND_W, lit, nArgs);
+    else this.emit(isSuper ? OP_SUPER_SEND : OP_SEND, lit, nArgs);
+  }
+
+  private send(s: SendExpr, value: boolean): void {
+    const k = inlineKind(s);
+    if (k !== null) {
+      this.inline(k, s, value);
+      return;
+    }
+    if (s.args.length > 255) this.fail(s.pos, "Too many arguments in one message (limit 255)");
+    if (s.isSuper) this.emit(OP_PUSH_SELF);
+    else this.expr(s.receiver, true);
+    for (const a of s.args) this.expr(a, true);
+    this.sendOp(s.selector, s.args.length, s.isSuper, s.pos);
+    if (!value) this.emit(OP_POP);
+  }
+
+  // ---- inlined control structures (spec 3.13) ----------------------------
+
+  /** Compile an inlined block's body in this frame. */
+  private inlineBody(b: Expr, value: boolean, bindParam?: (v: Variable) => void): void {
+    const blk = b as BlockExpr;
+    const scope = this.scopes.blocks.get(blk);
+    if (scope === undefined) throw new Error("compiler bug: inlined block without scope");
+    const mark = this.enterInlined(scope, bindParam);
+    this.body(blk.body, value);
+    this.leaveInlined(mark);
+  }
+
+  /**
+   * Cold path of an inlined send whose receiver is already on the stack
+   * (depth `depth`): push the remaining arguments as real objects (blocks as
+   * real closures), perform the real send, continue at `end`.
+   */
+  private coldSend(s: SendExpr, depth: number, value: boolean, end: Label, pushArgs: () => void): Label {
+    return this.cold(depth, () => {
+      pushArgs();
+      this.sendOp(s.selector, s.args.length, false, s.pos);
+      if (!value) this.emit(OP_POP);
+      this.jump(OP_JUMP, end);
+    });
+  }
+
+  private pushArgsAsObjects(s: SendExpr): () => void {
+    return () => {
+      for (const a of s.args) {
+        if (a.kind === "block") this.pushBlock(a);
+        else this.expr(a, true);
+      }
+    };
+  }
+
+  private inline(k: NonNullable<ReturnType<typeof inlineKind>>, s: SendExpr, value: boolean): void {
+    const a = s.args;
+    switch (k) {
+      case "ifTrue":
+      case "ifFalse": {
+        // rcvr; jump_if_false Lskip, Lcold; <block>; [jump Lend; Lskip: push_real_nil]; Lend:
+        this.expr(s.receiver, true);
+        const d = this.depth;
+        const end = this.newLabel();
+        const skip = value ? this.newLabel() : end;
+        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s));
+        this.condJump(k === "ifTrue" ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, skip, coldL);
+        this.inlineBody(a[0], value);
+        if (value) {
+          this.jump(OP_JUMP, end);
+          this.place(skip);
+          this.emit(OP_PUSH_REAL_NIL);
+        }
+        this.place(end);
+        return;
+      }
+      case "ifTrueIfFalse":
+      case "ifFalseIfTrue": {
+        this.expr(s.receiver, true);
+        const d = this.depth;
+        const end = this.newLabel();
+        const other = this.newLabel();
+        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s));
+        this.condJump(k === "ifTrueIfFalse" ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, other, coldL);
+        this.inlineBody(a[0], value);
+        this.jump(OP_JUMP, end);
+        this.place(other);
+        this.inlineBody(a[1], value);
+        this.place(end);
+        return;
+      }
+      case "and":
+      case "or": {
+        // and: rcvr; jump_if_false Lshort, Lcold; <block>; jump Lend; Lshort: push_false; Lend:
+        // (push_false/push_true: what the library's False>>and: / True>>or: answer)
+        this.expr(s.receiver, true);
+        const d = this.depth;
+        const end = this.newLabel();
+        const short = value ? this.newLabel() : end;
+        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s));
+        this.condJump(k === "and" ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, short, coldL);
+        this.inlineBody(a[0], value);
+        if (value) {
+          this.jump(OP_JUMP, end);
+          this.place(short);
+          this.emit(k === "and" ? OP_PUSH_FALSE : OP_PUSH_TRUE);
+        }
+        this.place(end);
+        return;
+      }
+      case "ifNil":
+      case "ifNotNil": {
+        // value: rcvr; dup; jump_if_not_nil Lend; pop; <block>; Lend:   (ifNotNil: jump_if_nil)
+        this.expr(s.receiver, true);
+        const end = this.newLabel();
+        if (value) this.emit(OP_DUP);
+        this.jump(k === "ifNil" ? OP_JUMP_IF_NOT_NIL : OP_JUMP_IF_NIL, end);
+        if (value) this.emit(OP_POP);
+        this.inlineBody(a[0], value);
+        this.place(end);
+        return;
+      }
+      case "ifNilIfNotNil":
+      case "ifNotNilIfNil": {
+        // rcvr; jump_if_nil LnilCase; <notNil block>; jump Lend; LnilCase: <nil block>; Lend:
+        this.expr(s.receiver, true);
+        const end = this.newLabel();
+        const nilCase = this.newLabel();
+        const nilBlock = k === "ifNilIfNotNil" ? a[0] : a[1];
+        const notNilBlock = k === "ifNilIfNotNil" ? a[1] : a[0];
+        this.jump(OP_JUMP_IF_NIL, nilCase);
+        this.inlineBody(notNilBlock, value);
+        this.jump(OP_JUMP, end);
+        this.place(nilCase);
+        this.inlineBody(nilBlock, value);
+        this.place(end);
+        return;
+      }
+      case "whileTrue":
+      case "whileFalse":
+        this.inlineWhile(k === "whileTrue", s, value);
+        return;
+      case "toDo":
+      case "downToDo":
+      case "toByDo":
+      case "downToByDo":
+        this.inlineToDo(k, s, value);
+        return;
+      case "timesRepeat":
+        this.inlineTimesRepeat(s, value);
+        return;
+    }
+  }
+
+  /**
+   * [c] whileTrue: [b]
+   *   Ltop: <c>; jump_if_false Lexit, Lcold; <b>; jump Ltop; Lexit: [push_real_nil]
+   *   Lcold: v ifFalse: [] (real send, as Block>>whileTrue: would: a non-Boolean
+   *          gets doesNotUnderstand:); pop; jump Lexit
+   * [c] whileFalse: [b]
+   *   Ltop: <c>; jump_if_true Lexit, Lcold; Lbody: <b>; jump Ltop; Lexit:
+   *   Lcold: v not; jump_if_false Lexit, Lcold2; jump Lbody
+   *   Lcold2: w ifFalse: []; pop; jump Lexit
+   */
+  private inlineWhile(whileTrue: boolean, s: SendExpr, value: boolean): void {
+    const top = this.newLabel();
+    const exit = this.newLabel();
+    const bodyL = this.newLabel();
+    const d = this.depth;
+    const ifFalseCold = (): Label => this.cold(d + 1, () => {
+      this.pushEmptyBlock(s.pos);
+      this.sendOp("ifFalse:", 1, false, s.pos);
+      this.emit(OP_POP);
+      this.jump(OP_JUMP, exit);
+    });
+    let coldL: Label;
+    if (whileTrue) {
+      coldL = ifFalseCold();
+    } else {
+      coldL = this.cold(d + 1, () => {
+        this.sendOp("not", 0, false, s.pos);
+        this.condJump(OP_JUMP_IF_FALSE, exit, ifFalseCold());
+        this.jump(OP_JUMP, bodyL);
+      });
+    }
+    this.inLoop++;
+    this.place(top);
+    this.inlineBody(s.receiver, true);
+    this.condJump(whileTrue ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, exit, coldL);
+    this.place(bodyL);
+    this.inlineBody(s.args[0], false);
+    this.jump(OP_JUMP, top);
+    this.inLoop--;
+    this.place(exit);
+    if (value) this.emit(OP_PUSH_REAL_NIL);
+  }
+
+  /**
+   * rcvr to: limit [by: step] do: [:i | body]      (downTo: uses >= and -)
+   *   <rcvr> <limit> pop_store limitT; jump_if_not_number Lcold; [dup]; pop_store counter
+   *   Ltop: counter limitT send_le; jump_if_false Lexit, LnotBool
+   *         bind i (fresh per iteration) ; <body>
+   *         counter step send_add; pop_store counter; jump Ltop
+   *   Lexit:                                  (receiver left on the stack if value needed)
+   *   Lcold: [rcvr] limitT [step] <real block>; send to:do:; jump Lexit
+   */
+  private inlineToDo(k: "toDo" | "downToDo" | "toByDo" | "downToByDo", s: SendExpr, value: boolean): void {
+    const down = k === "downToDo" || k === "downToByDo";
+    const hasStep = k === "toByDo" || k === "downToByDo";
+    const blockArg = s.args[s.args.length - 1] as BlockExpr;
+    const stepLit: Literal = hasStep ? (s.args[1] as { value: Literal }).value : { kind: "int", value: 1n };
+    const mark = this.nextLocal;
+    const limitT = this.alloc(s.pos)[0];
+    const counter = this.alloc(s.pos)[0];
+    this.expr(s.receiver, true);
+    this.expr(s.args[0], true);
+    this.emit(OP_POP_STORE_LOCAL, limitT);
+    const d = this.depth; // receiver on the stack
+    const exit = this.newLabel();
+    const coldL = this.cold(d, () => {
+      this.emit(OP_PUSH_LOCAL, limitT);
+      if (hasStep) this.pushLiteral(stepLit, s.pos);
+      this.pushBlock(blockArg);
+      this.sendOp(s.selector, s.args.length, false, s.pos);
+      if (!value) this.emit(OP_POP);
+      this.jump(OP_JUMP, exit);
+    });
+    this.jump(OP_JUMP_IF_NOT_NUMBER, coldL);
+    if (value) this.emit(OP_DUP);
+    this.emit(OP_POP_STORE_LOCAL, counter);
+    const top = this.newLabel();
+    const notBool = this.cold(value ? d + 1 : d, () => {
+      this.emit(OP_POP);
+      this.jump(OP_JUMP, exit);
+    });
+    this.inLoop++;
+    this.place(top);
+    this.emit(OP_PUSH_LOCAL, counter);
+    this.emit(OP_PUSH_LOCAL, limitT);
+    this.markLine(s.pos);
+    this.emit(down ? OP_GE : OP_LE);
+    this.condJump(OP_JUMP_IF_FALSE, exit, notBool);
+    this.inlineBody(blockArg, false, (v) => {
+      if (isRemote(v)) {
+        this.emit(OP_PUSH_LOCAL, counter);
+        this.emit(OP_POP_STORE_REMOTE, v.remoteIndex, this.slotOf(v.scope.tempVector as Variable));
+      } else if (v.assigned) {
+        const slot = this.alloc(v.decl ?? s.pos)[0];
+        this.slots.set(v, slot);
+        this.emit(OP_PUSH_LOCAL, counter);
+        this.emit(OP_POP_STORE_LOCAL, slot);
+      } else {
+        this.slots.set(v, counter); // never assigned: the counter is the binding
+      }
+    });
+    this.emit(OP_PUSH_LOCAL, counter);
+    this.pushLiteral(stepLit, s.pos);
+    this.emit(down ? OP_SUB : OP_ADD);
+    this.emit(OP_POP_STORE_LOCAL, counter);
+    this.jump(OP_JUMP, top);
+    this.inLoop--;
+    this.place(exit);
+    this.nextLocal = mark;
+  }
+
+  /**
+   * n timesRepeat: [b]   (Integer>>timesRepeat: is 1 to: self do: [...])
+   *   <n>; jump_if_not_number Lcold; [dup]; pop_store limitT; 1; pop_store counter; loop as to:do:
+   */
+  private inlineTimesRepeat(s: SendExpr, value: boolean): void {
+    const mark = this.nextLocal;
+    const limitT = this.alloc(s.pos)[0];
+    const counter = this.alloc(s.pos)[0];
+    this.expr(s.receiver, true);
+    const d = this.depth;
+    const exit = this.newLabel();
+    const coldL = this.coldSend(s, d, value, exit, this.pushArgsAsObjects(s));
+    this.jump(OP_JUMP_IF_NOT_NUMBER, coldL);
+    if (value) this.emit(OP_DUP);
+    this.emit(OP_POP_STORE_LOCAL, limitT);
+    this.emit(OP_PUSH_SMALLINT, 1);
+    this.emit(OP_POP_STORE_LOCAL, counter);
+    const top = this.newLabel();
+    const notBool = this.cold(value ? d + 1 : d, () => {
+      this.emit(OP_POP);
+      this.jump(OP_JUMP, exit);
+    });
+    this.inLoop++;
+    this.place(top);
+    this.emit(OP_PUSH_LOCAL, counter);
+    this.emit(OP_PUSH_LOCAL, limitT);
+    this.markLine(s.pos);
+    this.emit(OP_LE);
+    this.condJump(OP_JUMP_IF_FALSE, exit, notBool);
+    this.inlineBody(s.args[0], false);
+    this.emit(OP_PUSH_LOCAL, counter);
+    this.emit(OP_PUSH_SMALLINT, 1);
+    this.emit(OP_ADD);
+    this.emit(OP_POP_STORE_LOCAL, counter);
+    this.jump(OP_JUMP, top);
+    this.inLoop--;
+    this.place(exit);
+    this.nextLocal = mark;
+  }
+}
+
+function compileSide(ctx: ClassCtx, methods: MethodAst[]): MethodModel[] {
+  return methods.map((m) => {
+    if (m.primitive) {
+      return {
+        selector: m.selector, kind: METHOD_KIND_PRIMITIVE, nArgs: m.params.length, nCopied: 0, nTemps: 0,
+        maxStack: 0, flags: 0, code: new Uint8Array(0), literals: [], lines: [],
+      };
+    }
+    const scopes = analyzeMethod(m, ctx.fields, ctx.ast, ctx.sink);
+    return new FrameGen(ctx, scopes, false, m.pos).compileMethod(m);
+  });
+}
+
+/** Check fields against the superclass and compile every method. */
+export function generateClassModel(ast: ClassAst, sup: SuperInfo | null): ClassFileModel {
+  const sink = new ErrorSink(ast.path, ast.source);
+  const superInstance = sup?.instanceFields ?? [];
+  const superClass = sup?.classFields ?? [];
+  for (const [own, inherited] of [[ast.instanceFields, superInstance], [ast.classFields, superClass]] as const) {
+    for (const f of own) {
+      if (inherited.includes(f.name)) throw sink.error(f, `Field '${f.name}' is already defined in a superclass.`);
+    }
+  }
+  const instanceCtx: ClassCtx = {
+    ast, sink, fields: [...superInstance, ...ast.instanceFields.map((f) => f.name)], fieldBase: 0,
+  };
+  const classCtx: ClassCtx = {
+    ast, sink, fields: [...superClass, ...ast.classFields.map((f) => f.name)], fieldBase: C_FIXED_SLOTS,
+  };
+  return {
+    version: CF_VERSION,
+    flags: 0,
+    className: ast.name,
+    superName: ast.superIsNil ? "nil" : (ast.superName ?? "Object"),
+    sourcePath: ast.path,
+    instanceFields: ast.instanceFields.map((f) => f.name),
+    classFields: ast.classFields.map((f) => f.name),
+    instanceMethods: compileSide(instanceCtx, ast.instanceMethods),
+    classMethods: compileSide(classCtx, ast.classMethods),
+  };
+}
