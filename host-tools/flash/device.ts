@@ -119,10 +119,11 @@ export class FlashDevice {
   }
 
   /** Boot: answers the expanded VM image and the slot it came from. Throws DeviceError. */
-  boot(room = this.board.ramSize): { image: Uint8Array; slot: number } {
+  /** `refused` names why another slot was passed over ("" when none was). */
+  boot(room = this.board.ramSize): { image: Uint8Array; slot: number; refused: string } {
     const p = this.buffer(room);
     const n = this.check(this.x.flash_boot(p, room));
-    return { image: new Uint8Array(this.x.memory.buffer, p, n).slice(), slot: this.x.flash_bootedSlot() };
+    return { image: new Uint8Array(this.x.memory.buffer, p, n).slice(), slot: this.x.flash_bootedSlot(), refused: this.errorText() };
   }
 
   confirm(): void { this.check(this.x.flash_confirm()); }

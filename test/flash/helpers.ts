@@ -64,3 +64,36 @@ export function makeVmImage(heapBytes: number, seed = 1, wordBits = 32): Uint8Ar
   }
   return img;
 }
+
+import { parseBoard, type Board } from "../../host-tools/flash/board.js";
+import { packImage } from "../../host-tools/flash/format.js";
+import { SimFlash } from "../../host-tools/flash/simflash.js";
+import { FlashDevice } from "../../host-tools/flash/device.js";
+
+/** A small board for fast tests: 256 KiB flash, 1 KiB sectors (32 boot records per sector). */
+export function tinyBoard(name = "sim"): Board {
+  return parseBoard({
+    name,
+    flash: { size: "0x40000", sectorSize: "0x400" },
+    bootRecord: { offset: "0x0" },
+    slots: [{ offset: "0x1000", size: "0x1f000" }, { offset: "0x20000", size: "0x1f000" }],
+    maxBootAttempts: 3,
+    ram: { size: "0x100000" },
+  }, "tiny");
+}
+
+/** A flash holding image A (confirmed, slot 0); answers the flash and A's plain bytes. */
+export function flashWithA(board: Board, rawA = makeVmImage(24_000, 11)): { flash: SimFlash; rawA: Uint8Array } {
+  const flash = SimFlash.erased(board.flashSize, board.sectorSize);
+  FlashDevice.open(flash, board).update(packImage(rawA, board, { serial: 1 }));
+  const d = FlashDevice.open(flash, board);
+  d.boot();
+  d.confirm();
+  return { flash, rawA };
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -2,7 +2,7 @@
 // Integers and linear-memory buffers only; a negative answer is an FE_* code
 // (./layout.ts) with a reason in flash_errorText()/flash_errorTextLength().
 
-import { FE_GEOMETRY, FI_HEADER_BYTES, FI_SERIAL_OFF, FL_PAGE_BUF, FL_TEXT_BUF, BR_SECTORS } from "./layout";
+import { BR_BYTES, BR_SECTORS, FE_GEOMETRY, FI_HEADER_BYTES, FI_SERIAL_OFF, FL_PAGE_BUF, FL_TEXT_BUF } from "./layout";
 import {
   geoBootOff, geoFlashSize, geoSector, geoSlot0, geoSlot1, geoSlotSize, textClear, textError,
   textLen, textPtr,
@@ -108,6 +108,6 @@ export function flash_errorTextLength(): u32 { return textLen; }
 // decoder (inflate + SHA-256 + CRC table + slot buffers) and the writer.
 export function flash_decoderRamBytes(): i32 {
   return INFLATE_RAM_BYTES + SHA256_RAM_BYTES + 1024 /* CRC table */
-    + FI_HEADER_BYTES + 512 /* slot CRC buffer */ + 32 /* digest */ + 32 /* boot record */ + FL_TEXT_BUF;
+    + FI_HEADER_BYTES /* slot header */ + 32 /* digest */ + BR_BYTES /* boot record */ + FL_TEXT_BUF;
 }
 export function flash_writerRamBytes(): i32 { return FL_PAGE_BUF + FI_HEADER_BYTES + 8; }

@@ -49,8 +49,10 @@ export function boot_run(out: usize, cap: u32): i32 {
   if (!br_scan()) return FE_IO;
   if (!brFound) {
     let r = tryslot(0, out, cap);
-    if (r < 0) r = tryslot(1, out, cap);
-    if (r < 0) return r;
+    if (r < 0) {
+      r = tryslot(1, out, cap);
+      if (r < 0) return tryslot(0, out, cap); // report slot 0, where an image belongs first
+    }
     const w = br_append(bootedSlot, BS_CONFIRMED, 0, NO_SLOT);
     if (w < 0) return w;
     return r;

@@ -12,8 +12,9 @@
 //   distance symbols         30 x i16    =  60
 //   code lengths            320 x i16    = 640
 //   offsets (construct)      16 x i16    =  32
-//   base/extra tables (const, 4 x 29-30 x u16) = 236
-// total INFLATE_RAM_BYTES = 2120 bytes, plus a few globals.
+//   base/extra tables (const: 2 x 29 + 2 x 30 u16, 19 u8) = 255
+// total INFLATE_RAM_BYTES = 2139 bytes, plus a few globals.  The read buffer
+// is shared with slot.ts (payload CRC pass), which never runs during inflate.
 //
 // Termination: every loop consumes input bits or writes output, both bounded
 // (input by the payload length, output by `outCap`); running out of input
@@ -27,7 +28,7 @@ const MAXLCODES: i32 = 286;
 const MAXDCODES: i32 = 30;
 const FIXLCODES: i32 = 288;
 
-const INBUF: usize = memory.data(FL_READ_BUF, 4);
+export const INBUF: usize = memory.data(FL_READ_BUF, 4);
 const LENCNT: usize = memory.data(32, 2);
 const LENSYM: usize = memory.data(FIXLCODES * 2, 2);
 const DISTCNT: usize = memory.data(32, 2);
@@ -51,7 +52,7 @@ const DEXT: usize = memory.data<u16>([
   12, 12, 13, 13]);
 const ORDER: usize = memory.data<u8>([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
 
-export const INFLATE_RAM_BYTES: i32 = FL_READ_BUF + 32 + FIXLCODES * 2 + 32 + MAXDCODES * 2 + 640 + 32 + 236;
+export const INFLATE_RAM_BYTES: i32 = FL_READ_BUF + 32 + FIXLCODES * 2 + 32 + MAXDCODES * 2 + 640 + 32 + 255;
 
 // ---- decoder state -----------------------------------------------------------
 let inOff: u32 = 0;      // next flash offset to read

@@ -91,6 +91,14 @@ export const DEFAULT_MAX_ATTEMPTS: i32 = 3;
 export const FL_READ_BUF: i32 = 512;     // flash read buffer (inflate input, CRC checks)
 export const FL_PAGE_BUF: i32 = 256;     // program page buffer (updates)
 export const FL_TEXT_BUF: i32 = 256;     // error text
+// Static RAM of the boot path (verify + inflate + SHA-256), exact, in bytes:
+//   inflate 2139 (read buffer 512, Huffman tables 1372, constant tables 255)
+//   SHA-256 608, CRC-32 table 1024, slot header 96, digest 32,
+//   boot record 32, error text 256.
+// The expanded image itself is the only other memory: the output buffer is
+// the DEFLATE window.  vm-as/flash/api.ts flash_decoderRamBytes() computes
+// the same sum from the buffers' own sizes (a test compares them).
+export const FL_DECODER_RAM_BYTES: i32 = 2139 + 608 + 1024 + 96 + 32 + 32 + 256;
 
 // ---- Error codes (negative answers of the flash_* exports) -----------------
 export const FE_NO_IMAGE: i32 = -1;

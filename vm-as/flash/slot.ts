@@ -19,14 +19,13 @@ import {
 import { IH_HEADER_BYTES, IH_HEAP_USED, IH_MAGIC, IH_WORD_BITS, IMAGE_HEADER_BYTES, IMAGE_MAGIC } from "../layout";
 import { crc32_begin, crc32_end, crc32_of, crc32_update } from "./crc32";
 import { sha256_begin, sha256_end, sha256_update } from "./sha256";
-import { inflate_flash } from "./inflate";
+import { INBUF as BUF, inflate_flash } from "./inflate";
 import {
   flashRead, geoBoardId, geoSlotSize, geoWordBits, slotOffset, textDec, textError, textHex, textStr,
 } from "./io";
 
 // The header of the slot last checked (FI_HEADER_BYTES).
 export const HDR: usize = memory.data(FI_HEADER_BYTES, 4);
-const BUF: usize = memory.data(FL_READ_BUF, 4);
 const DIGEST: usize = memory.data(32, 4);
 
 export function hdrPayloadBytes(): u32 { return load<u32>(HDR + FI_PAYLOAD_BYTES_OFF); }
