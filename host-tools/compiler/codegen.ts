@@ -58,8 +58,12 @@ interface ClassCtx {
   ast: ClassAst;
   sink: ErrorSink;
   fields: readonly string[];
-  /** Slot of field 0: 0 on the instance side, C_FIXED_SLOTS on the class side (class objects start with VM slots). */
-  fieldBase: number;
+  /**
+   * Largest field operand.  Field operands are 0-based among the fields of
+   * the side; for class-side methods the linker adds C_FIXED_SLOTS (class
+   * objects start with VM slots), so the class side has fewer.
+   */
+  maxField: number;
 }
 
 interface Label {
@@ -368,9 +372,8 @@ class FrameGen {
   }
 
   private fieldSlot(index: number, pos: SourcePos): number {
-    const slot = this.ctx.fieldBase + index;
-    if (slot > MAX_FIELD_SLOT) this.fail(pos, `Too many fields: field slot ${slot} exceeds the limit ${MAX_FIELD_SLOT}`);
-    return slot;
+    if (index > this.ctx.maxField) this.fail(pos, `Too many fields: field ${index + 1} exceeds the limit of ${this.ctx.maxField + 1} on this side`);
+    return index;
   }
 
   private pushResolution(r: Resolution, pos: SourcePos): void {
@@ -909,10 +912,10 @@ export function generateClassModel(ast: ClassAst, sup: SuperInfo | null): ClassF
     }
   }
   const instanceCtx: ClassCtx = {
-    ast, sink, fields: [...superInstance, ...ast.instanceFields.map((f) => f.name)], fieldBase: 0,
+    ast, sink, fields: [...superInstance, ...ast.instanceFields.map((f) => f.name)], maxField: MAX_FIELD_SLOT,
   };
   const classCtx: ClassCtx = {
-    ast, sink, fields: [...superClass, ...ast.classFields.map((f) => f.name)], fieldBase: C_FIXED_SLOTS,
+    ast, sink, fields: [...superClass, ...ast.classFields.map((f) => f.name)], maxField: MAX_FIELD_SLOT - C_FIXED_SLOTS,
   };
   return {
     version: CF_VERSION,

@@ -38,6 +38,49 @@ export function literalText(l: LiteralModel): string {
   }
 }
 
+/** One decoded instruction. */
+export interface Instruction {
+  pc: number;
+  op: number;
+  name: string;
+  /** Operand values (signed for i8/i16). */
+  operands: number[];
+  /** pc of the next instruction. */
+  next: number;
+  /** Absolute targets of jump instructions (target, then alt). */
+  targets: number[];
+}
+
+/** Decode a method's bytecode; throws on an unknown opcode or a truncated instruction. */
+export function decodeCode(code: Uint8Array): Instruction[] {
+  const out: Instruction[] = [];
+  let pc = 0;
+  while (pc < code.length) {
+    const op = code[pc];
+    if (op >= OP_COUNT || OP_NAMES[op] === "") throw new Error(`unknown opcode ${op} at pc ${pc}`);
+    const kinds = [OP_OPERANDS[op * 2], OP_OPERANDS[op * 2 + 1]];
+    let p = pc + 1;
+    const operands: number[] = [];
+    for (const k of kinds) {
+      if (k === 0) continue;
+      if (p + operandSize(k) > code.length) throw new Error(`truncated instruction at pc ${pc}`);
+      if (k === OPND_U8) operands.push(code[p]);
+      else if (k === OPND_I8) operands.push((code[p] << 24) >> 24);
+      else if (k === OPND_U16) operands.push(code[p] | (code[p + 1] << 8));
+      else if (k === OPND_I16) operands.push(((code[p] | (code[p + 1] << 8)) << 16) >> 16);
+      p += operandSize(k);
+    }
+    const targets: number[] = [];
+    if (JUMPS.has(op)) {
+      targets.push(p + operands[0]);
+      if (op === OP_JUMP_IF_TRUE || op === OP_JUMP_IF_FALSE) targets.push(p + operands[1]);
+    }
+    out.push({ pc, op, name: OP_NAMES[op], operands, next: p, targets });
+    pc = p;
+  }
+  return out;
+}
+
 interface Ctx {
   out: string[];
   lines: string[];

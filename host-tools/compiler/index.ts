@@ -19,7 +19,7 @@ export {
   readClassFile, writeClassFile, ClassFileError,
   type ClassFileModel, type MethodModel, type LiteralModel, type LineEntry,
 } from "./classfile.js";
-export { disassemble } from "./disasm.js";
+export { disassemble, decodeCode, literalText, type Instruction } from "./disasm.js";
 
 /**
  * Parse one class definition.  When `path` ends in ".som" its base name must
