@@ -1,0 +1,150 @@
+// The SOM test suite (spec sections 1-6): every program under
+// test/som/programs runs through the CLI in-process, twice:
+//   1. on Talc's own kernel library (kernel/, the implicit last class-path entry);
+//   2. with the stand-in standard library (test/standin) first on the class path.
+// Both runs must give exactly the expected stdout (NAME.out) and exit status
+// (NAME.status, default 0); NAME.err, if present, holds substrings (one per
+// line) that stderr must contain; NAME.args holds program arguments, one per
+// line.
+//
+// Also: the SOM unit tests (test/som/unit, TestRunner main class) on both
+// libraries, and class-path shadowing (test/som/shadow).
+import { describe, it, expect } from "vitest";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { main, type CliIO } from "../host-tools/cli.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PROGRAMS = join(ROOT, "test/som/programs");
+const UNIT = join(ROOT, "test/som/unit");
+const SHADOW = join(ROOT, "test/som/shadow");
+const STANDIN = join(ROOT, "test/standin");
+
+interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `talc run -cp <cp> <mainFile> args…` in-process from the repository root. */
+async function talcRun(cp: string[], mainFile: string, args: string[] = []): Promise<RunResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const chunk = (b: Uint8Array | string): Buffer => (typeof b === "string" ? Buffer.from(b, "utf8") : Buffer.from(b));
+  const io: CliIO = {
+    stdout: (b) => void out.push(chunk(b)),
+    stderr: (b) => void err.push(chunk(b)),
+    cwd: ROOT,
+  };
+  const argv = ["run"];
+  if (cp.length > 0) argv.push("-cp", cp.map((d) => relative(ROOT, d) || ".").join(":"));
+  argv.push(relative(ROOT, mainFile), ...args);
+  const status = await main(argv, io);
+  return { status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+}
+
+function readOptional(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+}
+
+/** A program is NAME.som with a NAME.out beside it (other .som files are helpers). */
+function programNames(): string[] {
+  return readdirSync(PROGRAMS)
+    .filter((f) => f.endsWith(".som") && existsSync(join(PROGRAMS, f.slice(0, -4) + ".out")))
+    .map((f) => f.slice(0, -4))
+    .sort();
+}
+
+interface Expectation {
+  stdout: string;
+  status: number;
+  err: string[];
+  args: string[];
+}
+
+function expectationFor(name: string): Expectation {
+  const base = join(PROGRAMS, name);
+  const statusText = readOptional(base + ".status");
+  const argsText = readOptional(base + ".args");
+  return {
+    stdout: readFileSync(base + ".out", "utf8"),
+    status: statusText === undefined ? 0 : Number.parseInt(statusText.trim(), 10),
+    err: (readOptional(base + ".err") ?? "").split("\n").filter((l) => l !== ""),
+    args: argsText === undefined ? [] : argsText.split("\n").filter((l, i, a) => !(i === a.length - 1 && l === "")),
+  };
+}
+
+function check(r: RunResult, e: Expectation): void {
+  // Status last, so that a wrong output shows the most useful diff first.
+  expect(r.stdout).toBe(e.stdout);
+  for (const part of e.err) expect(r.stderr).toContain(part);
+  expect({ status: r.status, stderr: r.status === e.status ? "" : r.stderr }).toEqual({ status: e.status, stderr: "" });
+}
+
+describe("SOM programs on Talc's kernel", () => {
+  for (const name of programNames()) {
+    it(name, async () => {
+      const e = expectationFor(name);
+      check(await talcRun([], join(PROGRAMS, name + ".som"), e.args), e);
+    });
+  }
+});
+
+describe("SOM programs on the stand-in library", () => {
+  for (const name of programNames()) {
+    it(name, async () => {
+      const e = expectationFor(name);
+      check(await talcRun([STANDIN], join(PROGRAMS, name + ".som"), e.args), e);
+    });
+  }
+});
+
+describe("SOM unit tests (TestRunner)", () => {
+  for (const [label, cp] of [
+    ["kernel", [UNIT]],
+    ["stand-in", [STANDIN, UNIT]],
+  ] as const) {
+    it(`all *Test classes pass on the ${label} library`, async () => {
+      const r = await talcRun([...cp], join(UNIT, "TestRunner.som"));
+      const lines = r.stdout.trimEnd().split("\n");
+      const summary = lines[lines.length - 1];
+      expect(summary).toMatch(/^\d+ passed, 0 failed$/);
+      // Every test class ran and the count is not trivially small.
+      expect(Number.parseInt(summary, 10)).toBeGreaterThan(200);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    });
+  }
+
+  it("a failing assertion is reported and gives status 1", async () => {
+    const r = await talcRun([join(UNIT, "failing"), UNIT], join(UNIT, "TestRunner.som"), ["FailingTest"]);
+    expect(r.stdout).toContain("FAIL FailingTest>>#testFails");
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe("1 passed, 1 failed");
+    expect(r.status).toBe(1);
+  });
+});
+
+describe("class path", () => {
+  it("a class-path directory's own Vector shadows the kernel's", async () => {
+    const r = await talcRun([SHADOW], join(SHADOW, "ShadowMain.som"));
+    expect(r.stdout).toBe("shadow Vector\n3\n");
+    expect(r.status).toBe(0);
+  });
+
+  it("an earlier directory's Vector shadows the stand-in library's", async () => {
+    const r = await talcRun([SHADOW, STANDIN], join(SHADOW, "ShadowMain.som"));
+    expect(r.stdout).toBe("shadow Vector\n3\n");
+    expect(r.status).toBe(0);
+  });
+
+  it("the stand-in library really replaces the kernel (its file appears in a traceback)", async () => {
+    // Array>>copyFrom:to: calls Array new: -1: a runtime error inside library code.
+    const r = await talcRun([STANDIN, PROGRAMS], join(PROGRAMS, "ErrLibraryFrame.som"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("standin");
+    const k = await talcRun([], join(PROGRAMS, "ErrLibraryFrame.som"));
+    expect(k.status).toBe(1);
+    expect(k.stderr).not.toContain("standin");
+    expect(k.stderr).toContain("kernel");
+  });
+});
