@@ -123,3 +123,57 @@ export function expectCompileError(fn: () => unknown, line: number, col: number,
   expect([ce.line, ce.column]).toEqual([line, col]);
   return ce;
 }
+
+/**
+ * Structural checks a linker would make on every method (and nested block):
+ * known opcodes, jumps onto instruction starts, consistent stack depths equal
+ * to maxStack, ends with a return or jump, local/literal operands in range and
+ * of the right kind, line table sorted and inside the code.
+ */
+export function verifyMethod(m: MethodModel, where: string): void {
+  const nLocals = m.nArgs + m.nCopied + m.nTemps;
+  let code: Instruction[];
+  try {
+    code = decodeCode(m.code);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
+  if (m.kind === 1) {
+    expect(m.code.length, where).toBe(0);
+    return;
+  }
+  expect(code.length, `${where}: empty code`).toBeGreaterThan(0);
+  expect(["return_top", "return_self", "return_nonlocal", "jump"], where).toContain(code[code.length - 1].name);
+  expect(m.maxStack, `${where}: maxStack`).toBe(simulateMaxStack(m));
+  for (const i of code) {
+    const n = i.name;
+    if (n.endsWith("_local")) expect(i.operands[0], `${where}@${i.pc} ${n}`).toBeLessThan(nLocals);
+    if (n.endsWith("_remote")) expect(i.operands[1], `${where}@${i.pc} ${n}`).toBeLessThan(nLocals);
+    if (/^(push_literal|push_global|send|super_send|push_block)(_w)?$/.test(n)) {
+      const lit = m.literals[i.operands[0]];
+      expect(lit, `${where}@${i.pc} literal index`).toBeDefined();
+      if (n.startsWith("push_block")) {
+        expect(lit.kind).toBe("block");
+        if (lit.kind === "block") {
+          expect(lit.method.nCopied).toBe(i.operands[1]);
+          expect(lit.method.flags & 1).toBe(1);
+          if (lit.method.flags & 2) expect(m.flags & 2, `${where}: nonlocal flag not propagated`).toBe(2);
+          verifyMethod(lit.method, `${where}[block@${i.pc}]`);
+        }
+      } else if (!n.startsWith("push_literal")) {
+        expect(lit.kind, `${where}@${i.pc}`).toBe("symbol");
+      }
+    }
+    if (n === "return_nonlocal") expect(m.flags & 3, `${where}: return_nonlocal outside a flagged block`).toBe(3);
+  }
+  for (let k = 0; k < m.lines.length; k++) {
+    expect(m.lines[k].pc).toBeLessThan(m.code.length);
+    if (k > 0) expect(m.lines[k].pc).toBeGreaterThanOrEqual(m.lines[k - 1].pc);
+    expect(m.lines[k].line).toBeGreaterThan(0);
+  }
+}
+
+export function verifyModel(model: ClassFileModel): void {
+  for (const m of model.instanceMethods) verifyMethod(m, `${model.className}>>${m.selector}`);
+  for (const m of model.classMethods) verifyMethod(m, `${model.className} class>>${m.selector}`);
+}
