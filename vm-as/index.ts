@@ -1,10 +1,257 @@
-// Talc VM module entry: re-exports the host API (see docs/ARCHITECTURE.md).
+// Talc VM module entry: the host API (docs/ARCHITECTURE.md "Exports").
+// Exports only; each export delegates to the module that owns the concern.
 import { OP_COUNT } from "./isa";
-import { SO_COUNT } from "./layout";
+import {
+  SO_COUNT, SO_SYSTEM, SO_SEL_INITIALIZE, SO_ENTRY, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_ARRAY, SO_SPECIAL_SELECTORS,
+  C_FIELDS, M_PRIMITIVE, M_HOLDER, FMT_CLASS,
+} from "./layout";
+import {
+  VM, vm_setCurrent, st, stSet, stF, stFSet, so, soSet,
+  S_HEAP_START, S_HEAP_END, S_ALLOC, S_OTHER, S_SEMI_BYTES, S_STACK_BASE, S_STACK_LIMIT, S_FP, S_SP,
+  S_ROOT_BASE, S_ROOT_SP, S_ROOT_LIMIT, S_CACHE, S_EXIT_STATUS, S_FINISHED, S_ERR_LEN, S_SERIAL, S_HASH_SEED,
+  S_GC_COUNT, S_STAT_BC, S_STAT_SENDS, S_START_US, S_RANDOM, S_SCRATCH, S_SCRATCH_CAP, S_ARGS, S_MSG, S_OUT,
+  S_NUMBUF, S_SYMBOL_SPARE, S_LINK_LIBRARY, S_FASTMASK, S_RECORD_BYTES, MSG_BYTES, OUT_BYTES, CACHE_ENTRIES,
+  ROOT_WORDS,
+} from "./vm";
+import { slot, setSlot, obj_size, obj_body, isSmall, smallVal, mem_newArray, mem_newStringFrom, obj_fmt, obj_class } from "./memory";
+import { STACK_RESERVE } from "./frame";
+import { link_genesis, link_finishGenesis, link_class } from "./linker";
+import { send_general, send_lookup, send_flushCache } from "./send";
+import { interp_run } from "./interp";
+import { io_flush } from "./io";
+import { host_clockUs } from "./imports";
+import { sym_intern } from "./symbols";
+import { sys_loadClass } from "./prims_system";
+import { msg_set } from "./errors";
+import { gc_collect } from "./gc";
+import { image_snapshot, image_load } from "./image";
 
 export function vm_version(): i32 { return OP_COUNT * 1000 + SO_COUNT; }
 
 // `throw`/assertions end here (asconfig: use abort=vm-as/index/vm_abort).
 export function vm_abort(msg: usize, file: usize, line: u32, col: u32): void {
   unreachable();
+}
+
+function ensureMemory(end: usize): bool {
+  const have = (<usize>memory.size()) << 16;
+  if (end <= have) return true;
+  const pages = ((end - have + 0xffff) >> 16) as i32;
+  return memory.grow(pages) >= 0;
+}
+
+/** Set up one VM: heapBytes is the total of both semispaces.  0 = ok, -1 = no memory. */
+export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
+  if (heapBytes < 65536 || stackBytes < 16384) return -1;
+  const base: usize = (__heap_base + 63) & ~63;
+  const semi = ((heapBytes as u32) >> 1) & ~63;
+  let p: usize = base + S_RECORD_BYTES;
+  const msg = p; p += MSG_BYTES;
+  const out = p; p += OUT_BYTES;
+  const numbuf = p; p += 64;
+  const spare = p; p += 256;
+  const cache = p; p += CACHE_ENTRIES * 12;
+  const roots = p; p += ROOT_WORDS * 4;
+  const stack = p; p += (stackBytes as usize) + STACK_RESERVE + 64;
+  p = (p + 63) & ~63;
+  const heapA = p; p += semi;
+  const heapB = p; p += semi;
+  const scratch = p;
+  const scratchCap: usize = 65536;
+  if (!ensureMemory(scratch + scratchCap)) return -1;
+  vm_setCurrent(base);
+  memory.fill(base, 0, S_RECORD_BYTES);
+  stSet(S_HEAP_START, heapA);
+  stSet(S_HEAP_END, heapA + semi);
+  stSet(S_ALLOC, heapA);
+  stSet(S_OTHER, heapB);
+  stSet(S_SEMI_BYTES, semi);
+  stSet(S_STACK_BASE, stack);
+  stSet(S_STACK_LIMIT, stack + stackBytes);
+  stSet(S_FP, 0);
+  stSet(S_SP, stack);
+  stSet(S_ROOT_BASE, roots);
+  stSet(S_ROOT_SP, roots);
+  stSet(S_ROOT_LIMIT, roots + ROOT_WORDS * 4);
+  stSet(S_CACHE, cache);
+  stSet(S_MSG, msg);
+  stSet(S_OUT, out);
+  stSet(S_NUMBUF, numbuf);
+  stSet(S_SYMBOL_SPARE, spare);
+  stSet(S_SCRATCH, scratch);
+  stSet(S_SCRATCH_CAP, scratchCap);
+  stSet(S_HASH_SEED, 0x2545f491);
+  stSet(S_SERIAL, 1);
+  store<u64>(numbuf + 56, 0x9e3779b97f4a7c15);
+  stSet(S_RANDOM, numbuf + 56);
+  stFSet(S_START_US, host_clockUs());
+  send_flushCache();
+  return 0;
+}
+
+/** Scratch buffer of at least `len` bytes (host <-> VM).  Its address may change between calls. */
+export function vm_scratch(len: i32): usize {
+  if ((len as u32) > st(S_SCRATCH_CAP)) {
+    if (!ensureMemory((st(S_SCRATCH) as usize) + (len as usize))) return 0;
+    stSet(S_SCRATCH_CAP, len as u32);
+  }
+  return st(S_SCRATCH) as usize;
+}
+
+export function vm_genesis(): i32 { return link_genesis(); }
+
+export function vm_linkClass(ptr: usize, len: i32): i32 { return link_class(ptr, len); }
+
+/** 1: vm_linkClass binds new classes into the library (image building); 0: into the globals. */
+export function vm_setLinkTarget(library: i32): void { stSet(S_LINK_LIBRARY, library != 0 ? 1 : 0); }
+
+// Expected primitive number per special selector index; -1: a SOM method of Integer itself.
+const FAST_INT_PRIMS: StaticArray<i32> = [40, 41, 42, 43, 45, 54, -1, -1, -1, 53, -1, -1, -1, 47];
+const FAST_ARRAY_PRIMS: StaticArray<i32> = [85, 86, 87];
+
+/** Recompute which special sends may take their SmallInteger/Array fast paths (see interp.ts). */
+function computeFastMask(): void {
+  const sels = so(SO_SPECIAL_SELECTORS);
+  const intCls = so(SO_CLASS_INTEGER);
+  const arrCls = so(SO_CLASS_ARRAY);
+  let mask: u32 = 0;
+  for (let k = 0; k < 14; k++) {
+    const m = send_lookup(intCls, slot(sels, k));
+    if (m == 0) continue;
+    const want = unchecked(FAST_INT_PRIMS[k]);
+    if (want > 0 ? smallVal(slot(m, M_PRIMITIVE)) == want : slot(m, M_HOLDER) == intCls) mask |= 1 << k;
+  }
+  for (let k = 0; k < 3; k++) {
+    const m = send_lookup(arrCls, slot(sels, 17 + k));
+    if (m != 0 && smallVal(slot(m, M_PRIMITIVE)) == unchecked(FAST_ARRAY_PRIMS[k])) mask |= 1 << (17 + k);
+  }
+  stSet(S_FASTMASK, mask);
+}
+
+export function vm_finishGenesis(): i32 {
+  const r = link_finishGenesis();
+  if (r != 0) return r;
+  computeFastMask();
+  return 0;
+}
+
+/** Append a program argument (bytes at ptr, usually vm_scratch). */
+export function vm_pushArg(ptr: usize, len: i32): i32 {
+  const s = mem_newStringFrom(ptr, len);
+  if (s == 0) return -1;
+  const old = st(S_ARGS);
+  const n = old == 0 ? 0 : obj_size(old) as i32;
+  stSet(S_ARGS, old);
+  // keep s alive across the array allocation
+  const sp = st(S_SP);
+  store<u32>(sp, s);
+  stSet(S_SP, sp + 4);
+  const a = mem_newArray(n + 1);
+  stSet(S_SP, sp);
+  if (a == 0) return -1;
+  const o2 = st(S_ARGS);
+  for (let i = 0; i < n; i++) setSlot(a, i, slot(o2, i));
+  setSlot(a, n, load<u32>(sp));
+  stSet(S_ARGS, a);
+  return 0;
+}
+
+/** Send `system initialize: arguments` (the arguments pushed so far). */
+export function vm_startMain(): i32 {
+  if (st(S_ARGS) == 0) {
+    const a = mem_newArray(0);
+    if (a == 0) return -1;
+    stSet(S_ARGS, a);
+  }
+  const rs = st(S_STACK_BASE);
+  stSet(S_FP, 0);
+  store<u32>(rs, so(SO_SYSTEM));
+  store<u32>(rs + 4, st(S_ARGS));
+  stSet(S_SP, rs + 8);
+  stSet(S_ARGS, 0);
+  send_general(rs, so(SO_SEL_INITIALIZE), 1, 0);
+  io_flush();
+  return st(S_FINISHED) != 0 ? 1 : 0;
+}
+
+/** Run up to `budget` bytecodes: 0 = more to do, 1 = finished (see vm_exitStatus). */
+export function vm_run(budget: i32): i32 {
+  if (st(S_FINISHED) != 0) return 1;
+  if (st(S_FP) == 0) return 1;
+  const r = interp_run(budget);
+  io_flush();
+  return r;
+}
+
+export function vm_exitStatus(): i32 { return st(S_EXIT_STATUS) as i32; }
+export function vm_errorText(): usize { return st(S_MSG) as usize; }
+export function vm_errorTextLength(): i32 { return st(S_ERR_LEN) as i32; }
+export function vm_statBytecodes(): f64 { return stF(S_STAT_BC); }
+export function vm_statSends(): f64 { return stF(S_STAT_SENDS); }
+export function vm_heapUsed(): i32 { return (st(S_ALLOC) - st(S_HEAP_START)) as i32; }
+export function vm_gcCount(): i32 { return st(S_GC_COUNT) as i32; }
+export function vm_fullGC(): void { gc_collect(); }
+
+/** System>>load: from the host: global, library, or load_class.  Class oop, 0 = none, -1 = failed. */
+export function vm_loadClassByName(ptr: usize, len: i32): i32 {
+  const sym = sym_intern(ptr, len);
+  if (sym == 0) return -1;
+  return sys_loadClass(sym);
+}
+
+/** The class of an object (for a class: its metaclass). */
+export function vm_classOf(oop: i32): i32 {
+  const o = oop as u32;
+  if (isSmall(o)) return so(SO_CLASS_INTEGER) as i32;
+  return obj_class(o) as i32;
+}
+
+/** All instance field names of a class (metaclass: class-side names), '\n'-separated, into scratch. */
+export function vm_classFieldNames(classOop: i32): i32 {
+  const c = classOop as u32;
+  if (isSmall(c) || obj_fmt(c) != FMT_CLASS) return -1;
+  const f = slot(c, C_FIELDS);
+  const n = obj_size(f) as i32;
+  let len = 0;
+  for (let i = 0; i < n; i++) len += (obj_size(slot(f, i)) as i32) + 1;
+  const out = vm_scratch(len);
+  if (out == 0) return -1;
+  const f2 = slot(classOop as u32, C_FIELDS);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const s = slot(f2, i);
+    if (i > 0) { store<u8>(out + p, 10); p++; }
+    const k = obj_size(s) as i32;
+    memory.copy(out + p, obj_body(s), k);
+    p += k;
+  }
+  return p;
+}
+
+/** Set SO_ENTRY (the main class name of a built image) from bytes at ptr. */
+export function vm_setEntry(ptr: usize, len: i32): i32 {
+  const sym = sym_intern(ptr, len);
+  if (sym == 0) return -1;
+  soSet(SO_ENTRY, sym);
+  return 0;
+}
+
+/** Write SO_ENTRY's text into scratch; its length, or -1 when there is none. */
+export function vm_entry(): i32 {
+  const e = so(SO_ENTRY);
+  if (e == so(SO_NIL)) return -1;
+  const n = obj_size(e) as i32;
+  const out = vm_scratch(n);
+  memory.copy(out, obj_body(so(SO_ENTRY)), n);
+  return n;
+}
+
+/** Write an image of the heap into scratch (after a full collection); its length. */
+export function vm_snapshot(): i32 { return image_snapshot(); }
+
+/** Load an image (bytes at ptr, e.g. scratch).  0 = ok, < 0 = refused (vm_errorText). */
+export function vm_loadImage(ptr: usize, len: i32): i32 {
+  const r = image_load(ptr, len);
+  if (r == 0) computeFastMask();
+  return r;
 }

@@ -1,0 +1,74 @@
+// Image builder: bootstrap a VM from the class path, link the program's
+// classes into the library (SO_LIBRARY: linked, not bound, so System>>load:
+// binds them at run time exactly as when loading from source), record the
+// entry class and snapshot the heap.
+import { TalcVM, TalcError } from "../vm/vmhost.js";
+import { findClassFile } from "../classpath.js";
+import { readClassFile, decodeCode, type MethodModel, type LiteralModel } from "../compiler/index.js";
+import { OP_PUSH_GLOBAL, OP_PUSH_GLOBAL_W } from "../../vm-as/isa.js";
+
+export interface BuildImageOptions {
+  classPath: string[];
+  /** Main class name (or nothing: an image with the kernel only). */
+  main?: string;
+  heapBytes: number;
+  /** Diagnostics (compile errors); default: collected into the thrown error. */
+  stderr?: (b: Uint8Array) => void;
+}
+
+/** Global names a method (and its blocks) reads. */
+function globalsOf(m: MethodModel, out: Set<string>): void {
+  if (m.code.length > 0) {
+    for (const ins of decodeCode(m.code)) {
+      if (ins.op === OP_PUSH_GLOBAL || ins.op === OP_PUSH_GLOBAL_W) {
+        const lit = m.literals[ins.operands[0]];
+        if (lit !== undefined && lit.kind === "symbol") out.add(lit.value);
+      }
+    }
+  }
+  const visit = (l: LiteralModel): void => {
+    if (l.kind === "block") globalsOf(l.method, out);
+    else if (l.kind === "array") l.elements.forEach(visit);
+  };
+  m.literals.forEach(visit);
+}
+
+export async function buildImage(opts: BuildImageOptions): Promise<Uint8Array> {
+  const errs: Uint8Array[] = [];
+  const vm = await TalcVM.create({
+    classPath: opts.classPath,
+    heapBytes: opts.heapBytes,
+    stdout: () => { /* nothing runs */ },
+    stderr: opts.stderr ?? ((b) => errs.push(b.slice())),
+  });
+  const fail = (what: string): never => {
+    const detail = Buffer.concat(errs).toString("utf8").trimEnd();
+    throw new TalcError(detail === "" ? what : `${what}\n${detail}`);
+  };
+  vm.bootstrap();
+  if (opts.main !== undefined) {
+    const pending: string[] = [];
+    vm.onCompiled = (_name, tcf) => {
+      const model = readClassFile(tcf);
+      const names = new Set<string>();
+      for (const m of [...model.instanceMethods, ...model.classMethods]) globalsOf(m, names);
+      for (const n of names) pending.push(n);
+    };
+    vm.setLinkToLibrary(true);
+    if (findClassFile(opts.main, opts.classPath) === null) fail(`talc: class ${opts.main} not found on the class path`);
+    const r = vm.loadClassByName(opts.main);
+    if (r <= 0) fail(`talc: cannot build an image for ${opts.main}`);
+    const seen = new Set<string>([opts.main]);
+    while (pending.length > 0) {
+      const n = pending.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (findClassFile(n, opts.classPath) === null) continue;
+      if (vm.loadClassByName(n) < 0) fail(`talc: cannot build an image: class ${n} failed to compile`);
+    }
+    vm.setLinkToLibrary(false);
+    vm.onCompiled = null;
+    vm.setEntry(opts.main);
+  }
+  return vm.snapshot();
+}

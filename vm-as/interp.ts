@@ -1,0 +1,390 @@
+// The interpreter loop.  Registers live in locals of interp_run; the frame
+// stack and heap hold everything else (frame layout: frame.ts).
+//
+// Structure: an outer loop RELOADS the registers from the top frame (after
+// any send, return, allocation or call-out, since the collector moves
+// methods, literals and receivers); an inner loop dispatches bytecodes.
+// Fast cases `continue` the inner loop; every other case first SAVES
+// (FH_IP = offset of the next instruction, S_SP = sp), calls out, and breaks
+// to the reload.  The bytecode budget is checked at each reload and at
+// backward jumps.
+import * as isa from "./isa";
+import {
+  M_BYTECODE, M_LITERALS, M_HOLDER, M_HEADER, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
+  BC_FIXED_SLOTS, FMT_CLOSURE, FMT_BIGPOS, FMT_BIGNEG, FMT_DOUBLE, HEADER_BYTES,
+  SO_NIL, SO_TRUE, SO_FALSE, SO_SRC_NIL, SO_SRC_TRUE, SO_SRC_FALSE, SO_SPECIAL_SELECTORS,
+  SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK, SO_CLASS_BLOCK1, SO_CLASS_BLOCK2, SO_CLASS_BLOCK3, SO_CLASS_ARRAY,
+} from "./layout";
+import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_FASTMASK } from "./vm";
+import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray } from "./memory";
+import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES } from "./frame";
+import { send_general } from "./send";
+import { glob_get } from "./globals";
+import { vm_finish } from "./errors";
+
+/** Create a closure for block literal `litIndex` with `ncopied` copied values on the stack top. */
+function interp_makeClosure(litIndex: i32, ncopied: i32): bool {
+  const fp = st(S_FP);
+  let bm = slot(slot(load<u32>(fp + FH_METHOD), M_LITERALS), litIndex);
+  const nargs = smallVal(slot(bm, M_HEADER)) & 0xff;
+  const cls = so(nargs == 0 ? SO_CLASS_BLOCK1 : nargs == 1 ? SO_CLASS_BLOCK2 : SO_CLASS_BLOCK3);
+  const n = BC_FIXED_SLOTS + ncopied;
+  const c = mem_alloc(cls, FMT_CLOSURE, n as u32, (n as u32) << 2);
+  if (c == 0) return false;
+  bm = slot(slot(load<u32>(fp + FH_METHOD), M_LITERALS), litIndex);
+  const outer = load<u32>(fp + FH_CLOSURE);
+  const lp = smallVal(load<u32>(fp + FH_LP)) as u32;
+  setSlot(c, BC_METHOD, bm);
+  setSlot(c, BC_RECEIVER, load<u32>(lp - 4));
+  if (outer == so(SO_NIL)) {
+    setSlot(c, BC_HOME, mkSmall(fp as i32));
+    setSlot(c, BC_HOME_SERIAL, load<u32>(fp + FH_SERIAL));
+  } else {
+    setSlot(c, BC_HOME, slot(outer, BC_HOME));
+    setSlot(c, BC_HOME_SERIAL, slot(outer, BC_HOME_SERIAL));
+  }
+  let sp = st(S_SP) - (ncopied << 2);
+  for (let i = 0; i < ncopied; i++) setSlot(c, BC_FIXED_SLOTS + i, load<u32>(sp + (i << 2)));
+  store<u32>(sp, c);
+  stSet(S_SP, sp + 4);
+  return true;
+}
+
+/** Return `result` from the frame `fp` (method or block) to its caller. */
+@inline function doReturn(fp: u32, result: u32): void {
+  const lp = smallVal(load<u32>(fp + FH_LP)) as u32;
+  store<u32>(lp - 4, result);
+  stSet(S_SP, lp);
+  const caller = smallVal(load<u32>(fp + FH_CALLER)) as u32;
+  stSet(S_FP, caller);
+  if (caller == 0) vm_finish(0);
+}
+
+/** Non-local return of `result` from block frame `fp`; escapedBlock: when the home is dead. */
+function interp_nonLocalReturn(fp: u32, result: u32): void {
+  const closure = load<u32>(fp + FH_CLOSURE);
+  if (closure == so(SO_NIL)) { doReturn(fp, result); return; }
+  const home = smallVal(slot(closure, BC_HOME)) as u32;
+  const serial = slot(closure, BC_HOME_SERIAL);
+  let f = fp;
+  while (f != 0 && f > home) f = smallVal(load<u32>(f + FH_CALLER)) as u32;
+  if (f == home && f != 0 && load<u32>(f + FH_SERIAL) == serial) {
+    doReturn(home, result);
+    return;
+  }
+  // escaped: send escapedBlock: to the self of the frame that invoked the block
+  const caller = smallVal(load<u32>(fp + FH_CALLER)) as u32;
+  const lp = smallVal(load<u32>(fp + FH_LP)) as u32;
+  const rs = lp - 4;
+  if (caller == 0) { doReturn(fp, result); return; }
+  const clp = smallVal(load<u32>(caller + FH_LP)) as u32;
+  store<u32>(rs, load<u32>(clp - 4));
+  store<u32>(rs + 4, closure);
+  stSet(S_FP, caller);
+  stSet(S_SP, rs + 8);
+  send_general(rs, so(SO_SEL_ESCAPED_BLOCK), 1, 0);
+}
+
+@inline function isNumber(o: u32): bool {
+  if ((o & 1) != 0) return true;
+  const f = obj_fmt(o);
+  return f == FMT_BIGPOS || f == FMT_BIGNEG || f == FMT_DOUBLE;
+}
+
+/** Run up to `budget` bytecodes.  0 = more to do, 1 = finished. */
+export function interp_run(budget: i32): i32 {
+  let count: i32 = 0;
+  let fp: u32 = 0, sp: u32 = 0, ip: u32 = 0, bc: u32 = 0, lits: u32 = 0, lp: u32 = 0, self: u32 = 0;
+  let nil: u32 = 0, tru: u32 = 0, fls: u32 = 0, fast: u32 = 0;
+  for (;;) {
+    // ---- reload -------------------------------------------------------------
+    if (st(S_FINISHED) != 0) break;
+    if (count >= budget) break;
+    fp = st(S_FP);
+    sp = st(S_SP);
+    const method = load<u32>(fp + FH_METHOD);
+    bc = slot(method, M_BYTECODE) + HEADER_BYTES;
+    ip = bc + (smallVal(load<u32>(fp + FH_IP)) as u32);
+    lits = slot(method, M_LITERALS) + HEADER_BYTES;
+    lp = smallVal(load<u32>(fp + FH_LP)) as u32;
+    self = load<u32>(lp - 4);
+    nil = so(SO_NIL);
+    tru = so(SO_TRUE);
+    fls = so(SO_FALSE);
+    fast = st(S_FASTMASK);
+    // ---- dispatch -----------------------------------------------------------
+    for (;;) {
+      const op = load<u8>(ip) as i32;
+      count++;
+      switch (op) {
+        case isa.OP_NOP: ip += 1; continue;
+        case isa.OP_PUSH_SELF: store<u32>(sp, self); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_NIL: store<u32>(sp, so(SO_SRC_NIL)); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_TRUE: store<u32>(sp, so(SO_SRC_TRUE)); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_FALSE: store<u32>(sp, so(SO_SRC_FALSE)); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_REAL_NIL: store<u32>(sp, nil); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_LOCAL:
+          store<u32>(sp, load<u32>(lp + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
+        case isa.OP_PUSH_FIELD:
+          store<u32>(sp, load<u32>(self + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
+        case isa.OP_PUSH_LITERAL:
+          store<u32>(sp, load<u32>(lits + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
+        case isa.OP_PUSH_LITERAL_W:
+          store<u32>(sp, load<u32>(lits + ((load<u16>(ip, 1) as u32) << 2))); sp += 4; ip += 3; continue;
+        case isa.OP_PUSH_SMALLINT:
+          store<u32>(sp, mkSmall(load<i8>(ip, 1) as i32)); sp += 4; ip += 2; continue;
+        case isa.OP_PUSH_REMOTE: {
+          const tv = load<u32>(lp + ((load<u8>(ip, 2) as u32) << 2));
+          store<u32>(sp, load<u32>(tv + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 3; continue;
+        }
+        case isa.OP_STORE_LOCAL:
+          store<u32>(lp + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp - 4)); ip += 2; continue;
+        case isa.OP_POP_STORE_LOCAL:
+          sp -= 4; store<u32>(lp + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp)); ip += 2; continue;
+        case isa.OP_STORE_FIELD:
+          store<u32>(self + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp - 4)); ip += 2; continue;
+        case isa.OP_POP_STORE_FIELD:
+          sp -= 4; store<u32>(self + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp)); ip += 2; continue;
+        case isa.OP_STORE_REMOTE: {
+          const tv = load<u32>(lp + ((load<u8>(ip, 2) as u32) << 2));
+          store<u32>(tv + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp - 4)); ip += 3; continue;
+        }
+        case isa.OP_POP_STORE_REMOTE: {
+          const tv = load<u32>(lp + ((load<u8>(ip, 2) as u32) << 2));
+          sp -= 4;
+          store<u32>(tv + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp)); ip += 3; continue;
+        }
+        case isa.OP_POP: sp -= 4; ip += 1; continue;
+        case isa.OP_DUP: store<u32>(sp, load<u32>(sp - 4)); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_GLOBAL:
+        case isa.OP_PUSH_GLOBAL_W: {
+          const wide = op == isa.OP_PUSH_GLOBAL_W;
+          const sym = load<u32>(lits + ((wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32) << 2));
+          const v = glob_get(sym);
+          ip += wide ? 3 : 2;
+          if (v != 0) { store<u32>(sp, v); sp += 4; continue; }
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          store<u32>(sp, self);
+          store<u32>(sp + 4, sym);
+          stSet(S_SP, sp + 8);
+          send_general(sp, so(SO_SEL_UNKNOWN_GLOBAL), 1, 0);
+          break;
+        }
+        case isa.OP_PUSH_BLOCK:
+        case isa.OP_PUSH_BLOCK_W: {
+          const wide = op == isa.OP_PUSH_BLOCK_W;
+          const lit = wide ? load<u16>(ip, 1) as i32 : load<u8>(ip, 1) as i32;
+          const nc = load<u8>(ip + (wide ? 3 : 2)) as i32;
+          ip += wide ? 4 : 3;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          interp_makeClosure(lit, nc);
+          break;
+        }
+        case isa.OP_PUSH_NEW_ARRAY: {
+          const n = load<u8>(ip, 1) as i32;
+          ip += 2;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          const a = mem_newArray(n);
+          if (a != 0) { const s2 = st(S_SP); store<u32>(s2, a); stSet(S_SP, s2 + 4); }
+          break;
+        }
+        case isa.OP_SEND:
+        case isa.OP_SEND_W:
+        case isa.OP_SUPER_SEND:
+        case isa.OP_SUPER_SEND_W: {
+          const wide = op == isa.OP_SEND_W || op == isa.OP_SUPER_SEND_W;
+          const sel = load<u32>(lits + ((wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32) << 2));
+          const nargs = load<u8>(ip + (wide ? 3 : 2)) as i32;
+          ip += wide ? 4 : 3;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          let start: u32 = 0;
+          if (op == isa.OP_SUPER_SEND || op == isa.OP_SUPER_SEND_W) {
+            start = slot(slot(load<u32>(fp + FH_METHOD), M_HOLDER), C_SUPERCLASS);
+          }
+          send_general(sp - ((nargs + 1) << 2), sel, nargs, start);
+          break;
+        }
+        case isa.OP_RETURN_TOP:
+          doReturn(fp, load<u32>(sp - 4));
+          break;
+        case isa.OP_RETURN_SELF:
+          doReturn(fp, self);
+          break;
+        case isa.OP_RETURN_NONLOCAL:
+          stSet(S_SP, sp);
+          interp_nonLocalReturn(fp, load<u32>(sp - 4));
+          break;
+        case isa.OP_JUMP: {
+          const off = load<i16>(ip, 1) as i32;
+          ip = ((ip as i32) + 3 + off) as u32;
+          if (off < 0 && count >= budget) {
+            store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+            stSet(S_SP, sp);
+            break;
+          }
+          continue;
+        }
+        case isa.OP_JUMP_IF_TRUE:
+        case isa.OP_JUMP_IF_FALSE: {
+          const v = load<u32>(sp - 4);
+          const want = op == isa.OP_JUMP_IF_TRUE ? tru : fls;
+          const other = op == isa.OP_JUMP_IF_TRUE ? fls : tru;
+          if (v == want) {
+            sp -= 4;
+            const off = load<i16>(ip, 1) as i32;
+            ip = ((ip as i32) + 5 + off) as u32;
+            if (off < 0 && count >= budget) {
+              store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+              stSet(S_SP, sp);
+              break;
+            }
+            continue;
+          }
+          if (v == other) { sp -= 4; ip += 5; continue; }
+          ip = ((ip as i32) + 5 + (load<i16>(ip, 3) as i32)) as u32;
+          continue;
+        }
+        case isa.OP_JUMP_IF_NIL:
+        case isa.OP_JUMP_IF_NOT_NIL: {
+          sp -= 4;
+          const isNil = load<u32>(sp) == nil;
+          const off = load<i16>(ip, 1) as i32;
+          if (isNil == (op == isa.OP_JUMP_IF_NIL)) {
+            ip = ((ip as i32) + 3 + off) as u32;
+            if (off < 0 && count >= budget) {
+              store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+              stSet(S_SP, sp);
+              break;
+            }
+          } else ip += 3;
+          continue;
+        }
+        case isa.OP_JUMP_IF_NOT_NUMBER: {
+          if (!isNumber(load<u32>(sp - 4))) ip = ((ip as i32) + 3 + (load<i16>(ip, 1) as i32)) as u32;
+          else ip += 3;
+          continue;
+        }
+        // ---- special sends --------------------------------------------------------
+        case isa.OP_ADD: case isa.OP_SUB: case isa.OP_MUL: case isa.OP_DIV: case isa.OP_MOD:
+        case isa.OP_LT: case isa.OP_GT: case isa.OP_LE: case isa.OP_GE: case isa.OP_EQ: case isa.OP_NE:
+        case isa.OP_EQEQ: case isa.OP_NEQEQ: case isa.OP_BITAND: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & (1 << (op - isa.OP_SPECIAL_FIRST))) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            let r: u32 = 0;
+            let ok = true;
+            switch (op) {
+              case isa.OP_ADD: { const v = x + y; if (v < -0x40000000 || v > 0x3fffffff) ok = false; else r = mkSmall(v); break; }
+              case isa.OP_SUB: { const v = x - y; if (v < -0x40000000 || v > 0x3fffffff) ok = false; else r = mkSmall(v); break; }
+              case isa.OP_MUL: {
+                const v = (x as i64) * (y as i64);
+                if (v < -0x40000000 || v > 0x3fffffff) ok = false; else r = mkSmall(v as i32);
+                break;
+              }
+              case isa.OP_DIV: {
+                if (y == 0) { ok = false; break; }
+                const v = x / y;
+                if (v > 0x3fffffff) ok = false; else r = mkSmall(v);
+                break;
+              }
+              case isa.OP_MOD: {
+                if (y == 0) { ok = false; break; }
+                let v = x % y;
+                if (v != 0 && ((v < 0) != (y < 0))) v += y;
+                r = mkSmall(v);
+                break;
+              }
+              case isa.OP_LT: r = x < y ? tru : fls; break;
+              case isa.OP_GT: r = x > y ? tru : fls; break;
+              case isa.OP_LE: r = x <= y ? tru : fls; break;
+              case isa.OP_GE: r = x >= y ? tru : fls; break;
+              case isa.OP_EQ: case isa.OP_EQEQ: r = x == y ? tru : fls; break;
+              case isa.OP_NE: case isa.OP_NEQEQ: r = x != y ? tru : fls; break;
+              case isa.OP_BITAND: r = mkSmall(x & y); break;
+              default: ok = false;
+            }
+            if (ok) { sp -= 4; store<u32>(sp - 4, r); ip += 1; continue; }
+          }
+          ip += 1;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          send_general(sp - 8, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 1, 0);
+          break;
+        }
+        case isa.OP_AT: {
+          const a = load<u32>(sp - 8);
+          const ix = load<u32>(sp - 4);
+          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == so(SO_CLASS_ARRAY) && (fast & (1 << 17)) != 0) {
+            const i = ((ix as i32) >> 1) - 1;
+            if (i >= 0 && (i as u32) < obj_size(a)) {
+              sp -= 4;
+              store<u32>(sp - 4, load<u32>(a + HEADER_BYTES + ((i as u32) << 2)));
+              ip += 1;
+              continue;
+            }
+          }
+          ip += 1;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          send_general(sp - 8, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 1, 0);
+          break;
+        }
+        case isa.OP_ATPUT: {
+          const a = load<u32>(sp - 12);
+          const ix = load<u32>(sp - 8);
+          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == so(SO_CLASS_ARRAY) && (fast & (1 << 18)) != 0) {
+            const i = ((ix as i32) >> 1) - 1;
+            if (i >= 0 && (i as u32) < obj_size(a)) {
+              store<u32>(a + HEADER_BYTES + ((i as u32) << 2), load<u32>(sp - 4));
+              sp -= 8;
+              ip += 1;
+              continue;
+            }
+          }
+          ip += 1;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          send_general(sp - 12, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 2, 0);
+          break;
+        }
+        case isa.OP_LENGTH: {
+          const a = load<u32>(sp - 4);
+          if ((a & 1) == 0 && load<u32>(a) == so(SO_CLASS_ARRAY) && (fast & (1 << 19)) != 0) {
+            store<u32>(sp - 4, mkSmall(obj_size(a) as i32));
+            ip += 1;
+            continue;
+          }
+          ip += 1;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          send_general(sp - 4, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 0, 0);
+          break;
+        }
+        case isa.OP_VALUE:
+        case isa.OP_VALUE1:
+        case isa.OP_VALUE2: {
+          const nargs = op - isa.OP_VALUE;
+          ip += 1;
+          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+          stSet(S_SP, sp);
+          send_general(sp - ((nargs + 1) << 2), slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), nargs, 0);
+          break;
+        }
+        default:
+          // unreachable for verified code
+          vm_finish(1);
+          break;
+      }
+      break;
+    }
+  }
+  stFSet(S_STAT_BC, stF(S_STAT_BC) + (count as f64));
+  return st(S_FINISHED) != 0 ? 1 : 0;
+}
+
+
