@@ -136,6 +136,10 @@ function shortest(x: f64, dig: usize): i32 {
 
   let even = (m & 1) == 0;
   let unequal = frac == 0 && be > 1;     // m = 2^52: the gap below is half as wide
+  // k estimate from log10 (may be off by one either way; fixed exactly below).
+  let k = <i32>Math.ceil(Math.log10(x));
+  let fast = shortest64(m, e, even, unequal, k, dig);
+  if (fast >= 0) return fast;
   // r/s = x, mp/s = (high - x), mm/s = (x - low), all scaled by 2 (or 4) to stay integral.
   let r = BA, s = BB, mp = BC, mm = BQ, t = BM;
   let rn: i32, sn: i32, mpn: i32, mmn: i32;
@@ -165,8 +169,7 @@ function shortest(x: f64, dig: usize): i32 {
     mmn = setU64(mm, 1);
   }
 
-  // k estimate from log10, then exact fix-ups in both directions.
-  let k = <i32>Math.ceil(Math.log10(x));
+  // Scale by the estimated 10^k, then exact fix-ups in both directions.
   if (k >= 0) sn = mulPow10(s, sn, k);
   else { rn = mulPow10(r, rn, -k); mpn = mulPow10(mp, mpn, -k); mmn = mulPow10(mm, mmn, -k); }
   // Too small: the interval reaches 10^k (high >= 10^k, or > when high is excluded).
@@ -204,21 +207,91 @@ function shortest(x: f64, dig: usize): i32 {
       let t2 = big_shl(r, rn, false, 1, t) >> 1;
       up = big_cmpMag(t, t2, s, sn) >= 0;
     } else up = highOk;
-    if (!up) {
-      store<u8>(dig + <usize>n, <u8>(48 + d)); n++;
-    } else if (d < 9) {
-      store<u8>(dig + <usize>n, <u8>(49 + d)); n++;
-    } else {
-      // carry: ...x9 + 1 -> ...(x+1); cannot pass the first digit since 10^k is
-      // outside the interval.
-      while (n > 0 && load<u8>(dig + <usize>(n - 1)) == 57) n--;
-      if (n == 0) { store<u8>(dig, 49); n = 1; k++; }
-      else store<u8>(dig + <usize>(n - 1), load<u8>(dig + <usize>(n - 1)) + 1);
-    }
+    n = emitLast(dig, n, d, up);
+    if (n < 0) { n = -n; k++; }
     break;
   }
   while (n > 1 && load<u8>(dig + <usize>(n - 1)) == 48) n--;
   return (n << 16) | (k + 1000);
+}
+
+const LIMIT64: u64 = <u64>1 << 60;
+
+@inline function pow10u(k: i32): u64 { return <u64>load<f64>(POW10 + (<usize>k << 3)); }  // k <= 19
+
+// shortest() with every quantity in u64, when they stay below 2^60 (about
+// 0.005 <= x < 1.8e19 with short exponents); -1 when they would not.
+function shortest64(m: u64, e: i32, even: bool, unequal: bool, k: i32, dig: usize): i32 {
+  let r: u64, s: u64, mp: u64, mm: u64;
+  if (e >= 0) {
+    if (e > 8 || k < 0 || k > 17) return -1;
+    if (!unequal) { r = m << <u64>(e + 1); s = 2; mp = <u64>1 << <u64>e; }
+    else { r = m << <u64>(e + 2); s = 4; mp = <u64>1 << <u64>(e + 1); }
+    mm = <u64>1 << <u64>e;
+    s *= pow10u(k);
+  } else {
+    if (e < -57) return -1;
+    if (!unequal) { r = m << 1; s = <u64>1 << <u64>(1 - e); mp = 1; }
+    else { r = m << 2; s = <u64>1 << <u64>(2 - e); mp = 2; }
+    mm = 1;
+    if (k >= 0) {
+      if (k > 18) return -1;
+      let p = pow10u(k);
+      if (s > LIMIT64 / p) return -1;
+      s *= p;
+    } else {
+      if (-k > 18) return -1;
+      let p = pow10u(-k);
+      if (r > LIMIT64 / p) return -1;
+      r *= p; mp *= p; mm *= p;
+    }
+  }
+  while (true) {                          // k too small: the interval reaches 10^k
+    let t = r + mp;
+    if (t > s || (t == s && even)) {
+      if (s > LIMIT64 / 10) return -1;
+      s *= 10; k++;
+    } else break;
+  }
+  while (true) {                          // k too large: the interval lies below 10^(k-1)
+    let t = (r + mp) * 10;
+    if (t < s || (t == s && !even)) { r *= 10; mp *= 10; mm *= 10; k--; } else break;
+  }
+  if (s >= LIMIT64) return -1;
+  return digits64(r, s, mp, mm, even, k, dig);
+}
+
+// The digit loop of shortest() for s < 2^60: r < s, and mp, mm < 10 s while the
+// loop runs (once mp >= s the high test succeeds), so nothing exceeds 2^64.
+function digits64(r: u64, s: u64, mp: u64, mm: u64, even: bool, k: i32, dig: usize): i32 {
+  let n = 0;
+  while (true) {
+    r *= 10; mp *= 10; mm *= 10;
+    let d = <u32>(r / s);
+    r -= <u64>d * s;
+    let lowOk = r < mm || (r == mm && even);
+    let t = r + mp;
+    let highOk = t > s || (t == s && even);
+    if (!lowOk && !highOk) { store<u8>(dig + <usize>n, <u8>(48 + d)); n++; continue; }
+    let up = lowOk && highOk ? r + r >= s : highOk;
+    n = emitLast(dig, n, d, up);
+    if (n < 0) { n = -n; k++; }
+    break;
+  }
+  while (n > 1 && load<u8>(dig + <usize>(n - 1)) == 48) n--;
+  return (n << 16) | (k + 1000);
+}
+
+// Appends the last digit d (or d + 1 when up, carrying through 9s). Returns the new
+// count, negated when the carry ran through every digit (the exponent grows).
+function emitLast(dig: usize, n: i32, d: u32, up: bool): i32 {
+  if (!up) { store<u8>(dig + <usize>n, <u8>(48 + d)); return n + 1; }
+  if (d < 9) { store<u8>(dig + <usize>n, <u8>(49 + d)); return n + 1; }
+  // ...x9 + 1 -> ...(x+1); cannot pass the first digit since 10^k lies outside the interval.
+  while (n > 0 && load<u8>(dig + <usize>(n - 1)) == 57) n--;
+  if (n == 0) { store<u8>(dig, 49); return -1; }
+  store<u8>(dig + <usize>(n - 1), load<u8>(dig + <usize>(n - 1)) + 1);
+  return n;
 }
 
 export function dtoa_format(x: f64, out: usize): i32 {
