@@ -262,7 +262,8 @@ class FrameGen {
   private markLine(pos: SourcePos): void {
     const pc = this.code.length;
     const last = this.lines[this.lines.length - 1];
-    const e = { pc, line: pos.line, column: pos.col };
+    // the line table holds u16 line and column numbers
+    const e = { pc, line: Math.min(pos.line, 0xffff), column: Math.min(pos.col, 0xffff) };
     if (last !== undefined && last.pc === pc) this.lines[this.lines.length - 1] = e;
     else this.lines.push(e);
   }
@@ -896,8 +897,14 @@ function compileSide(ctx: ClassCtx, methods: MethodAst[]): MethodModel[] {
         maxStack: 0, flags: 0, code: new Uint8Array(0), literals: [], lines: [],
       };
     }
-    const scopes = analyzeMethod(m, ctx.fields, ctx.ast, ctx.sink);
-    return new FrameGen(ctx, scopes, false, m.pos).compileMethod(m);
+    try {
+      const scopes = analyzeMethod(m, ctx.fields, ctx.ast, ctx.sink);
+      return new FrameGen(ctx, scopes, false, m.pos).compileMethod(m);
+    } catch (e) {
+      // a pathologically deep expression (e.g. thousands of chained binary sends)
+      if (e instanceof RangeError) throw ctx.sink.error(m.pos, `Method '${m.selector}' is too complex to compile (expression nesting too deep)`);
+      throw e;
+    }
   });
 }
 

@@ -63,9 +63,9 @@ const ESCAPES: Record<string, string> = {
 /** Tokenize a whole source file; throws CompileError on a lexical error. */
 export function tokenize(source: string, sink: ErrorSink): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
+  let i = source.charCodeAt(0) === 0xfeff ? 1 : 0; // skip a UTF-8 byte-order mark
   let line = 1;
-  let lineStart = 0;
+  let lineStart = i;
   const n = source.length;
 
   const posAt = (offset: number): SourcePos => ({ line, col: offset - lineStart + 1 });

@@ -19,12 +19,21 @@ function posOf(t: Token): SourcePos {
   return { line: t.line, col: t.col };
 }
 
+/** Maximum nesting of parentheses, blocks and literal arrays (keeps recursion bounded). */
+export const MAX_NESTING = 256;
+
 class Parser {
   private tokens: Token[];
   private p = 0;
+  private nesting = 0;
 
   constructor(private source: string, private sink: ErrorSink) {
     this.tokens = tokenize(source, sink);
+  }
+
+  /** Position of the current token (for errors raised outside the parser's own checks). */
+  position(): SourcePos {
+    return posOf(this.tok);
   }
 
   // ---- token helpers ----------------------------------------------------
@@ -261,6 +270,13 @@ class Parser {
     return { kind: "send", receiver: r, selector, args, isSuper: this.isSuperVar(r), pos: posOf(first) };
   }
 
+  /** Enter one level of ( [ #( nesting; throws past MAX_NESTING. */
+  private nest(t: Token): void {
+    if (++this.nesting > MAX_NESTING) {
+      throw this.sink.error(posOf(t), `Expressions are nested too deeply (limit ${MAX_NESTING} levels of parentheses, blocks and literal arrays)`);
+    }
+  }
+
   private primary(): Expr {
     const t = this.tok;
     switch (t.kind) {
@@ -277,9 +293,11 @@ class Parser {
       case "[":
         return this.block();
       case "(": {
+        this.nest(t);
         this.next();
         const e = this.expression();
         this.expect(")", ")", "')' to close the parenthesised expression");
+        this.nesting--;
         return e;
       }
       case "binary":
@@ -312,6 +330,7 @@ class Parser {
         return { kind: "double", value: -(n.num ?? 0) };
       }
       case "arrayOpen": {
+        this.nest(t);
         const elements: Literal[] = [];
         while (!this.is(")")) {
           const e = this.tok;
@@ -327,6 +346,7 @@ class Parser {
           elements.push(this.literal());
         }
         this.next();
+        this.nesting--;
         return { kind: "array", elements };
       }
       default:
@@ -335,6 +355,7 @@ class Parser {
   }
 
   private block(): BlockExpr {
+    this.nest(this.tok);
     const open = this.next();
     const params: Decl[] = [];
     if (this.is(":")) {
@@ -353,6 +374,7 @@ class Parser {
     }
     const body = this.statements("]");
     this.expect("]", "]", "'.' or ']'");
+    this.nesting--;
     return { kind: "block", params, temps, body, pos: posOf(open) };
   }
 }
@@ -360,7 +382,14 @@ class Parser {
 /** Parse one class definition.  If `path` names a .som file, its base name must equal the class name. */
 export function parseClassSource(source: string, path: string): ClassAst {
   const sink = new ErrorSink(path, source);
-  const ast = new Parser(source, sink).parseClass(path);
+  const parser = new Parser(source, sink);
+  let ast: ClassAst;
+  try {
+    ast = parser.parseClass(path);
+  } catch (e) {
+    if (e instanceof RangeError) throw sink.error(parser.position(), "The expression is too deeply nested to compile");
+    throw e;
+  }
   const base = basename(path);
   if (base.endsWith(".som") && base.slice(0, -4) !== ast.name) {
     throw sink.error(ast.namePos, `Class name '${ast.name}' does not match the file name '${base}'`);

@@ -159,3 +159,32 @@ describe("CompileError.format", () => {
     expect(() => generateClassFile(ast, { instanceFields: ["a"], classFields: [] })).toThrow(CompileError);
   });
 });
+
+describe("pathological input gives one clear error, never a host stack trace", () => {
+  it("deep nesting of parentheses, blocks and literal arrays is limited", () => {
+    const deep = "(".repeat(300) + "1" + ")".repeat(300);
+    expectCompileError(() => compileT(`T = ( m = ( ^${deep} ) )`), 1, 14 + 256, /nested too deeply/);
+    const blocksDeep = "[".repeat(300) + "]".repeat(300);
+    expect(() => compileT(`T = ( m = ( ^${blocksDeep} ) )`)).toThrow(CompileError);
+    const arrays = "#(".repeat(300) + ")".repeat(300);
+    expect(() => compileT(`T = ( m = ( ^${arrays} ) )`)).toThrow(CompileError);
+    // 200 levels are fine
+    expect(() => compileT(`T = ( m = ( ^${"(".repeat(200)}1${")".repeat(200)} ) )`)).not.toThrow();
+  });
+
+  it("very long binary chains either compile or fail with a CompileError", () => {
+    for (const n of [1000, 100000]) {
+      const src = `T = ( m = ( ^1${" + 1".repeat(n)} ) )`;
+      try {
+        compileT(src);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CompileError);
+      }
+    }
+  });
+
+  it("a byte-order mark at the start is ignored", () => {
+    expect(() => compileT("\uFEFFT = ( )")).not.toThrow();
+    expectCompileError(() => compileT("\uFEFFT = ( m = ( ^'\\z' ) )"), 1, 15, /Unknown escape/);
+  });
+});
