@@ -11,7 +11,7 @@
 // libraries, and class-path shadowing (test/som/shadow).
 import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main, type CliIO } from "../host-tools/cli.js";
 
@@ -20,6 +20,7 @@ const PROGRAMS = join(ROOT, "test/som/programs");
 const UNIT = join(ROOT, "test/som/unit");
 const SHADOW = join(ROOT, "test/som/shadow");
 const STANDIN = join(ROOT, "test/standin");
+const CP = join(ROOT, "test/som/cp");
 
 interface RunResult {
   status: number;
@@ -39,7 +40,7 @@ async function talcRun(cp: string[], mainFile: string, args: string[] = []): Pro
   };
   const argv = ["run"];
   if (cp.length > 0) argv.push("-cp", cp.map((d) => relative(ROOT, d) || ".").join(":"));
-  argv.push(relative(ROOT, mainFile), ...args);
+  argv.push(isAbsolute(mainFile) ? relative(ROOT, mainFile) : mainFile, ...args);
   const status = await main(argv, io);
   return { status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }
@@ -134,6 +135,24 @@ describe("class path", () => {
   it("an earlier directory's Vector shadows the stand-in library's", async () => {
     const r = await talcRun([SHADOW, STANDIN], join(SHADOW, "ShadowMain.som"));
     expect(r.stdout).toBe("shadow Vector\n3\n");
+    expect(r.status).toBe(0);
+  });
+
+  it("directories are searched in order, the main file's directory after the -cp ones", async () => {
+    const r = await talcRun([join(CP, "a"), join(CP, "b")], join(CP, "CpMain.som"));
+    expect(r.stdout).toBe("A from a\nB from b\nC from b\nD from the main directory\n");
+    expect(r.status).toBe(0);
+  });
+
+  it("a main class that cannot be found is reported by System>>resolve:", async () => {
+    const r = await talcRun([PROGRAMS], "NoSuchMainClassAnywhere");
+    expect(r.stdout).toBe("\nERROR: Tried loading 'NoSuchMainClassAnywhere' as a class, but failed.\n");
+    expect(r.status).toBe(1);
+  });
+
+  it("a main class given by name (no .som) is found on the class path", async () => {
+    const r = await talcRun([PROGRAMS], "Hello");
+    expect(r.stdout).toBe("Hello, World!\n");
     expect(r.status).toBe(0);
   });
 
