@@ -70,3 +70,12 @@ export function readUserFile(io: CliIO, path: string, what: string): Uint8Array 
   }
 }
 
+
+/**
+ * The message of an error from the VM host or the builder, without the
+ * "talc: " prefix they may already carry (cli.ts adds it once).
+ */
+export function plainMessage(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.replace(/^talc: /, "");
+}

@@ -1,0 +1,59 @@
+// talc build [-cp DIR[:DIR…]] [--heap SIZE] [-v] <main> -o app.img
+//
+// Bootstraps the kernel, links <main> and the classes it names into the
+// image's library (host-tools/image/builder.ts) and writes the snapshot.
+// Prints nothing on success unless -v.
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { buildClassPath, findClassFile, mainClassName } from "../classpath.js";
+import { readImage, summarizeImage } from "../image/inspect.js";
+import { buildImage } from "./engine.js";
+import { CliError, line, type CliIO, type CommandDef } from "./context.js";
+import { classPathOption, heapOption, DEFAULT_HEAP_BYTES } from "./options.js";
+
+interface BuildOptions {
+  classpath?: string;
+  heap?: number;
+  output: string;
+  verbose?: boolean;
+}
+
+export const buildCommand: CommandDef = {
+  name: "build",
+  summary: "build an image (.img) holding the kernel and a program",
+  valueOptions: ["--classpath", "--heap", "-o", "--output"],
+  passThrough: false,
+  define(cmd: Command): void {
+    cmd
+      .usage("[options] <main> -o <file>")
+      .argument("<main>", "main class name or path/Main.som")
+      .requiredOption("-o, --output <file>", "image file to write")
+      .addOption(classPathOption())
+      .addOption(heapOption())
+      .option("-v, --verbose", "print what was written")
+      .addHelpText("after", "\nExample:\n  talc build examples/Hello.som -o hello.img && talc run hello.img\n");
+  },
+  async run(io: CliIO, positionals: string[], opts: Record<string, unknown>): Promise<number> {
+    const main = positionals[0];
+    const o = opts as unknown as BuildOptions;
+    const classPath = buildClassPath(o.classpath, main, io.cwd);
+    const name = mainClassName(main);
+    if (findClassFile(name, classPath) === null) {
+      throw new CliError(`class '${name}' not found: no ${name}.som in ${classPath.join(":")}`);
+    }
+    const image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: io.stderr });
+    const out = resolve(io.cwd, o.output);
+    try {
+      writeFileSync(out, image);
+    } catch (e) {
+      throw new CliError(`cannot write image '${o.output}': ${(e as Error).message}`);
+    }
+    if (o.verbose === true) {
+      const s = summarizeImage(readImage(image), image.length);
+      line(io, `wrote ${o.output}: ${image.length} bytes, ${s.header.objectCount} objects, ` +
+        `${s.bound.length} bound + ${s.library.length} library classes, entry ${s.entry ?? "(none)"}`);
+    }
+    return 0;
+  },
+};

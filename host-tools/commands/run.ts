@@ -1,0 +1,84 @@
+// talc run [-cp DIR[:DIR…]] [--heap SIZE] [--stack SIZE] [--debug-vm] <main> [args…]
+//
+// Spec 3.14-3.15: options only before <main>; everything after <main> goes
+// to the program verbatim.  <main> is a class name, a path to a .som file,
+// or a built image (.img).  Nothing but the program's own output is printed.
+import type { Command } from "commander";
+import { buildClassPath, mainClassName } from "../classpath.js";
+import { IMAGE_HEADER_BYTES, IH_HEAP_WANTED } from "../../vm-as/layout.js";
+import { TalcVM } from "./engine.js";
+import { CliError, plainMessage, readUserFile, type CliIO, type CommandDef } from "./context.js";
+import { classPathOption, heapOption, stackOption, DEFAULT_HEAP_BYTES, DEFAULT_STACK_BYTES } from "./options.js";
+
+interface RunOptions {
+  classpath?: string;
+  heap?: number;
+  stack?: number;
+  debugVm?: boolean;
+}
+
+/** Create a VM whose program output goes straight to `io`, in order. */
+export async function createVM(io: CliIO, classPath: string[], heapBytes: number, stackBytes: number, debug: boolean): Promise<TalcVM> {
+  // The VM host hands over copies (never views of wasm memory).
+  try {
+    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, stdout: io.stdout, stderr: io.stderr });
+  } catch (e) {
+    throw new CliError(plainMessage(e));
+  }
+}
+
+/** IH_HEAP_WANTED of an image, read without checking anything (the VM checks). */
+function heapWanted(bytes: Uint8Array): number {
+  if (bytes.length < IMAGE_HEADER_BYTES) return 0;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(IH_HEAP_WANTED, true);
+}
+
+async function runImage(io: CliIO, path: string, args: string[], o: RunOptions): Promise<number> {
+  const bytes = readUserFile(io, path, "image");
+  // The VM is the authority on what it accepts: it validates the image itself.
+  const heap = o.heap ?? Math.max(DEFAULT_HEAP_BYTES, heapWanted(bytes));
+  const vm = await createVM(io, buildClassPath(o.classpath, path, io.cwd), heap, o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true);
+  try {
+    vm.loadImage(bytes);
+  } catch (e) {
+    throw new CliError(`cannot load image '${path}': ${plainMessage(e)}`);
+  }
+  const entry = vm.entry();
+  if (entry === null) throw new CliError(`image '${path}' has no entry class (build it with 'talc build <Main> -o ${path}')`);
+  vm.start([entry, ...args]);
+  return vm.runToEnd();
+}
+
+async function runSource(io: CliIO, main: string, args: string[], o: RunOptions): Promise<number> {
+  const vm = await createVM(io, buildClassPath(o.classpath, main, io.cwd), o.heap ?? DEFAULT_HEAP_BYTES, o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true);
+  try {
+    vm.bootstrap();
+  } catch (e) {
+    throw new CliError(plainMessage(e));
+  }
+  vm.start([mainClassName(main), ...args]);
+  return vm.runToEnd();
+}
+
+export const runCommand: CommandDef = {
+  name: "run",
+  summary: "run a SOM program (class name, path/Main.som or app.img)",
+  valueOptions: ["--classpath", "--heap", "--stack"],
+  passThrough: true,
+  define(cmd: Command): void {
+    cmd
+      .usage("[options] <main> [args...]")
+      .argument("<main>", "class name (Hello), source file (examples/Hello.som) or image (app.img)")
+      .argument("[args...]", "program arguments, passed verbatim (even if they start with '-')")
+      .addOption(classPathOption())
+      .addOption(heapOption())
+      .addOption(stackOption())
+      .option("--debug-vm", "use the debug build of the VM (build/talc.debug.wasm)")
+      .addHelpText("after", "\nExamples:\n  talc run examples/Hello.som\n  talc run -cp lib:src Main arg1 -x\n  talc run --heap 8m app.img\n");
+  },
+  async run(io: CliIO, positionals: string[], opts: Record<string, unknown>): Promise<number> {
+    const [main, ...args] = positionals;
+    const o = opts as RunOptions;
+    return main.endsWith(".img") ? runImage(io, main, args, o) : runSource(io, main, args, o);
+  },
+};
