@@ -150,7 +150,7 @@ export class DeviceClient {
    * `retries` times.  A device refusal throws DeviceError; a reboot of the
    * device throws ResetError (callers decide whether to start over).
    */
-  async call(type: number, payload: Uint8Array, o: { retries?: number; timeoutMs?: number; replyBytes?: number } = {}): Promise<Uint8Array> {
+  async call(type: number, payload: Uint8Array, o: { retries?: number; timeoutMs?: number; replyBytes?: number; retryOnReset?: boolean } = {}): Promise<Uint8Array> {
     const retries = o.retries ?? 5;
     const timeout = o.timeoutMs ?? this.deadline(payload.length + 16, (o.replyBytes ?? 16) + 16);
     for (let attempt = 0; ; attempt++) {
@@ -158,7 +158,9 @@ export class DeviceClient {
       switch (r.kind) {
         case "reply": return r.payload;
         case "error": throw r.error;
-        case "reset": throw new ResetError(r.info);
+        case "reset":
+          if (!o.retryOnReset || attempt >= retries) throw new ResetError(r.info);
+          break;
         case "closed": throw new LinkClosedError();
         default:
           if (attempt >= retries) {
@@ -176,7 +178,8 @@ export class DeviceClient {
   async hello(retries = 5): Promise<DeviceInfo> {
     await this.sync();
     try {
-      return parseInfo(await this.call(T_HELLO, Uint8Array.of(PROTO_VERSION), { retries, replyBytes: 300 }));
+      // generous deadline: a pty bridge may take a moment to notice a new session
+      return parseInfo(await this.call(T_HELLO, Uint8Array.of(PROTO_VERSION), { retries, replyBytes: 300, timeoutMs: 1500, retryOnReset: true }));
     } catch (e) {
       if (e instanceof DeviceError && e.code === E_VERSION) {
         throw new Error(`protocol version mismatch: ${e.text}; this talc speaks protocol ${PROTO_VERSION} — use a talc and a firmware of the same release`);

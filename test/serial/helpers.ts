@@ -11,7 +11,7 @@ import { SimPty } from "../../host-tools/serial/simpty.js";
 import { deviceModule } from "../../host-tools/serial/devicewasm.js";
 import { SerialTransport } from "../../host-tools/serial/serialtransport.js";
 import { DeviceClient } from "../../host-tools/serial/client.js";
-import { FaultyTransport, prng, type FaultOptions, type Transport } from "../../host-tools/serial/transport.js";
+import { FaultyTransport, memoryPair, prng, type FaultOptions, type Transport } from "../../host-tools/serial/transport.js";
 
 /** A plain VM image with a valid header and `size` bytes of pseudo-random,
  *  partly compressible heap (seeded). */
@@ -72,4 +72,15 @@ export async function makeRig(o: { baud?: number; vm?: SimVm | null; flashPath?:
       if (!o.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A simulated board without a pty (fast unit tests): a host-side Transport
+ *  wired straight to the board's UART. */
+export function memoryBoard(o: { flashPath: string; baud?: number; vm?: SimVm | null }): { board: SimBoard; link: Transport } {
+  const board = new SimBoard({ board: simBoardDef(), flashPath: o.flashPath, device: deviceModule(), baud: o.baud ?? 0, vm: o.vm ?? null });
+  const [host, dev] = memoryPair();
+  board.attach((b) => { void dev.write(b); });
+  dev.onData((b) => board.receive(b));
+  board.powerOn();
+  return { board, link: host };
 }
