@@ -7,7 +7,7 @@
 // device instance, the VM and every byte in flight, like a real board; only
 // the flash file survives.
 import { existsSync, writeFileSync } from "node:fs";
-import { FI_VERSION } from "../../vm-as/flash/layout.js";
+import { FI_VERSION, BS_TRIAL } from "../../vm-as/flash/layout.js";
 import {
   RESET_RUN, RESET_HOLD, DS_HOLD, DS_RUNNING, DS_EXITED, DS_NO_IMAGE, DS_FAILED, EVAL_ERROR,
 } from "../../vm-as/device/protocol.js";
@@ -38,6 +38,9 @@ export interface DeviceExports {
   flash_bootedSlot(): number;
   flash_confirm(): number;
   flash_reject(): number;
+  flash_scan(): number;
+  flash_recordActive(): number;
+  flash_recordState(): number;
   flash_errorText(): number;
   flash_errorTextLength(): number;
 }
@@ -157,6 +160,9 @@ export class SimBoard {
     const room = this.board.ramSize;
     const buf = x.dev_buffer(room) >>> 0;
     if (buf === 0) throw new Error("cannot allocate the board's RAM");
+    // A trial image that does not boot is abandoned inside flash_boot; its
+    // refusal text stays available, so the announce can say why.
+    const trial = x.flash_scan() === 1 && x.flash_recordState() === BS_TRIAL ? x.flash_recordActive() : -1;
     const n = x.flash_boot(buf, room);
     if (n < 0) {
       const text = this.flashText();
@@ -168,12 +174,14 @@ export class SimBoard {
     const slot = x.flash_bootedSlot();
     const image = new Uint8Array(x.memory.buffer, buf, n).slice();
     const slotName = slot === 0 ? "A" : "B";
+    const prefix = trial >= 0 && trial !== slot
+      ? `trial image in slot ${trial === 0 ? "A" : "B"} abandoned (${this.flashText()}); ` : "";
     const vm = this.opts.vm;
     if (!vm) {
       // No VM in this build: the image verified (header, CRC-32, inflate, SHA-256).
       x.flash_confirm();
       this.loaded = { image, slot };
-      this.setBoot(DS_HOLD, slot, 0, `slot ${slotName}: image verified (${n} bytes); this board has no VM, program not started`);
+      this.setBoot(DS_HOLD, slot, 0, `${prefix}slot ${slotName}: image verified (${n} bytes); this board has no VM, program not started`);
       x.dev_announce();
       return;
     }
@@ -196,11 +204,11 @@ export class SimBoard {
     this.loaded = { image, slot };
     this.program = program;
     if (mode === RESET_HOLD) {
-      this.setBoot(DS_HOLD, slot, 0, `slot ${slotName}: image loaded, held`);
+      this.setBoot(DS_HOLD, slot, 0, `${prefix}slot ${slotName}: image loaded, held`);
       x.dev_announce();
       return;
     }
-    this.setBoot(DS_RUNNING, slot, 0, `slot ${slotName}: running`);
+    this.setBoot(DS_RUNNING, slot, 0, `${prefix}slot ${slotName}: running`);
     x.dev_announce();
     this.runProgram();
   }
