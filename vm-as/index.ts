@@ -25,6 +25,7 @@ import { sys_loadClass } from "./prims_system";
 import { msg_set } from "./errors";
 import { gc_collect } from "./gc";
 import { image_snapshot, image_load } from "./image";
+import { vm_scratchGrow } from "./scratch";
 
 export function vm_version(): i32 { return OP_COUNT * 1000 + SO_COUNT; }
 
@@ -90,13 +91,7 @@ export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
 }
 
 /** Scratch buffer of at least `len` bytes (host <-> VM).  Its address may change between calls. */
-export function vm_scratch(len: i32): usize {
-  if ((len as u32) > st(S_SCRATCH_CAP)) {
-    if (!ensureMemory((st(S_SCRATCH) as usize) + (len as usize))) return 0;
-    stSet(S_SCRATCH_CAP, len as u32);
-  }
-  return st(S_SCRATCH) as usize;
-}
+export function vm_scratch(len: i32): usize { return vm_scratchGrow(len as u32); }
 
 export function vm_genesis(): i32 { return link_genesis(); }
 

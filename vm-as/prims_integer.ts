@@ -111,11 +111,10 @@ export function p_intBinary(op: i32, rs: usize): i32 {
   const a = load<u32>(rs);
   const b = arg(rs, 0);
   if (!isIntOop(b)) {
-    if (op == P_EQ) return retBool(rs, false);
     if (!isSmall(b) && obj_fmt(b) == FMT_DOUBLE) {
       if (op == P_AND || op == P_XOR || op == P_SHL || op == P_SHR) return prim_failType("object of type 'Int'", b);
       const x = int_toF64(a);
-      if (!isFinite(x)) return prim_fail("Can't represent as double.");
+      if (!isFinite(x)) return op == P_EQ ? retBool(rs, false) : prim_fail("Can't represent as double.");
       const y = dbl_val(b);
       if (op == P_DIV) {
         if (y == 0.0) return prim_fail("Division by zero.");
@@ -128,6 +127,7 @@ export function p_intBinary(op: i32, rs: usize): i32 {
       return dbl_binaryWith(op == P_ADD ? 60 : op == P_SUB ? 61 : op == P_MUL ? 62 : op == P_FDIV ? 63 :
         op == P_MOD ? 64 : op == P_EQ ? 70 : 71, rs, x, y);
     }
+    if (op == P_EQ) return retBool(rs, false);
     if (op == P_AND || op == P_XOR || op == P_SHL) return prim_failType("object of type 'Int'", b);
     return numericTypeError(b);
   }
