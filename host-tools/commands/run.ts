@@ -1,36 +1,23 @@
 // talc run [-cp DIR[:DIR…]] [--heap SIZE] [--stack SIZE] [--debug-vm] <main> [args…]
+// talc run [--board NAME] --flash FILE [args…]      (boot a simulated board: boot.ts)
 //
 // Spec 3.14-3.15: options only before <main>; everything after <main> goes
 // to the program verbatim.  <main> is a class name, a path to a .som file,
 // or a built image (.img).  Nothing but the program's own output is printed.
 import type { Command } from "commander";
 import { buildClassPath, mainClassName } from "../classpath.js";
-import { IMAGE_HEADER_BYTES, IH_HEAP_WANTED } from "../../vm-as/layout.js";
-import { TalcVM } from "./engine.js";
+import { createVM } from "./vm.js";
+import { bootFromFlash, heapWanted } from "./boot.js";
 import { CliError, plainMessage, readUserFile, type CliIO, type CommandDef } from "./context.js";
 import { classPathOption, heapOption, stackOption, DEFAULT_HEAP_BYTES, DEFAULT_STACK_BYTES } from "./options.js";
 
 interface RunOptions {
+  board?: string;
+  flash?: string;
   classpath?: string;
   heap?: number;
   stack?: number;
   debugVm?: boolean;
-}
-
-/** Create a VM whose program output goes straight to `io`, in order. */
-export async function createVM(io: CliIO, classPath: string[], heapBytes: number, stackBytes: number, debug: boolean): Promise<TalcVM> {
-  // The VM host hands over copies (never views of wasm memory).
-  try {
-    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, stdout: io.stdout, stderr: io.stderr });
-  } catch (e) {
-    throw new CliError(plainMessage(e));
-  }
-}
-
-/** IH_HEAP_WANTED of an image, read without checking anything (the VM checks). */
-function heapWanted(bytes: Uint8Array): number {
-  if (bytes.length < IMAGE_HEADER_BYTES) return 0;
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(IH_HEAP_WANTED, true);
 }
 
 async function runImage(io: CliIO, path: string, args: string[], o: RunOptions): Promise<number> {
@@ -41,7 +28,7 @@ async function runImage(io: CliIO, path: string, args: string[], o: RunOptions):
   try {
     vm.loadImage(bytes);
   } catch (e) {
-    throw new CliError(`cannot load image '${path}': ${plainMessage(e)}`);
+    throw new CliError(`cannot load image '${path}': ${plainMessage(e).replace(/^image refused: (?=image refused)/, "")}`);
   }
   const entry = vm.entry();
   if (entry === null) throw new CliError(`image '${path}' has no entry class (build it with 'talc build <Main> -o ${path}')`);
@@ -63,22 +50,26 @@ async function runSource(io: CliIO, main: string, args: string[], o: RunOptions)
 export const runCommand: CommandDef = {
   name: "run",
   summary: "run a SOM program (class name, path/Main.som or app.img)",
-  valueOptions: ["--classpath", "--heap", "--stack"],
+  valueOptions: ["--classpath", "--heap", "--stack", "--flash", "--board"],
   passThrough: true,
   define(cmd: Command): void {
     cmd
-      .usage("[options] <main> [args...]")
-      .argument("<main>", "class name (Hello), source file (examples/Hello.som) or image (app.img)")
+      .usage("[options] <main> [args...]\n       talc run [options] --flash <file> [args...]")
+      .argument("[main]", "class name (Hello), source file (examples/Hello.som) or image (app.img)")
       .argument("[args...]", "program arguments, passed verbatim (even if they start with '-')")
       .addOption(classPathOption())
       .addOption(heapOption())
       .addOption(stackOption())
       .option("--debug-vm", "use the debug build of the VM (build/talc.debug.wasm)")
-      .addHelpText("after", "\nExamples:\n  talc run examples/Hello.som\n  talc run -cp lib:src Main arg1 -x\n  talc run --heap 8m app.img\n");
+      .option("--flash <file>", "boot a simulated board from this flash file (see 'talc flash-file'); no <main>")
+      .option("--board <name>", "board of the flash file (boards/<name>/board.json)", "sim")
+      .addHelpText("after", "\nExamples:\n  talc run examples/Hello.som\n  talc run -cp lib:src Main arg1 -x\n  talc run --heap 8m app.img\n  talc run --board sim --flash board.flash -- -program-arg\n");
   },
   async run(io: CliIO, positionals: string[], opts: Record<string, unknown>): Promise<number> {
-    const [main, ...args] = positionals;
     const o = opts as RunOptions;
+    if (o.flash !== undefined) return bootFromFlash(io, positionals, { ...o, flash: o.flash, board: o.board ?? "sim" });
+    const [main, ...args] = positionals;
+    if (main === undefined) throw new CliError("error: missing required argument 'main'\nTry 'talc run --help'.", 2);
     return main.endsWith(".img") ? runImage(io, main, args, o) : runSource(io, main, args, o);
   },
 };

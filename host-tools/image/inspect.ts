@@ -356,7 +356,8 @@ export function summarizeImage(m: ImageModel, fileBytes: number): ImageSummary {
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+  const plain = word.endsWith("s") ? word + "es" : word + "s";
+  return `${n} ${n === 1 ? word : plain}`;
 }
 
 /** The text `talc inspect` prints. */
@@ -378,7 +379,9 @@ export function formatSummary(s: ImageSummary, name: string): string {
     lines.push(`${title} (${cs.length}):`);
     const w = Math.max(8, ...cs.map((c) => c.name.length)) + 2;
     for (const c of cs) {
-      lines.push(`  ${c.name.padEnd(w)}${plural(c.instanceMethods, "method").padStart(11)}, ${plural(c.classMethods, "class method")}`);
+      const im = c.instanceMethods;
+      const cm = c.classMethods;
+      lines.push(`  ${c.name.padEnd(w)}${String(im).padStart(4)} ${(im === 1 ? "method," : "methods,").padEnd(9)}${String(cm).padStart(3)} ${cm === 1 ? "class method" : "class methods"}`);
     }
   };
   classTable("bound classes (globals)", s.bound);

@@ -1,0 +1,13 @@
+// Creating a VM for a command: program output goes straight to the CLI's io.
+import { TalcVM } from "./engine.js";
+import { CliError, plainMessage, type CliIO } from "./context.js";
+
+/** A VM whose program output goes to `io`, in program order. */
+export async function createVM(io: CliIO, classPath: string[], heapBytes: number, stackBytes: number, debug: boolean): Promise<TalcVM> {
+  // The VM host hands over copies (never views of wasm memory).
+  try {
+    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, stdout: io.stdout, stderr: io.stderr });
+  } catch (e) {
+    throw new CliError(plainMessage(e));
+  }
+}
