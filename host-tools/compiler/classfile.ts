@@ -70,6 +70,8 @@ export interface ClassFileModel {
 
 // ---- writer ---------------------------------------------------------------
 
+const UTF8 = new TextEncoder();
+
 class ByteWriter {
   private buf = new Uint8Array(1024);
   private view = new DataView(this.buf.buffer);
@@ -116,7 +118,7 @@ class ByteWriter {
     this.length += b.length;
   }
   str(s: string): void {
-    const b = new TextEncoder().encode(s);
+    const b = UTF8.encode(s);
     this.u32(b.length);
     this.bytes(b);
   }
@@ -224,6 +226,8 @@ export class ClassFileError extends Error {
   }
 }
 
+const UTF8_STRICT = new TextDecoder("utf-8", { fatal: true });
+
 class ByteReader {
   private view: DataView;
   pos = 0;
@@ -273,7 +277,7 @@ class ByteReader {
     const n = this.u32(what + " length");
     const b = this.bytes(n, what);
     try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(b);
+      return UTF8_STRICT.decode(b);
     } catch {
       throw new ClassFileError(`${what} is not valid UTF-8`);
     }

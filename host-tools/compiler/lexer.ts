@@ -78,7 +78,9 @@ export function tokenize(source: string, sink: ErrorSink): Token[] {
     i++;
   };
   const push = (kind: TokenKind, start: number, startPos: SourcePos, extra?: Partial<Token>): void => {
-    tokens.push({ kind, text: source.slice(start, i), offset: start, line: startPos.line, col: startPos.col, ...extra });
+    const t: Token = { kind, text: source.slice(start, i), offset: start, line: startPos.line, col: startPos.col };
+    if (extra !== undefined) Object.assign(t, extra);
+    tokens.push(t);
   };
 
   // Reads a string literal body starting at the opening quote; answers its value.
