@@ -25,6 +25,7 @@ export class SimPty {
   private dir: string;
   private sock: string;
   private stopping = false;
+  private socatStarted = 0;
   /** Host sessions served so far. */
   sessions = 0;
 
@@ -73,6 +74,7 @@ export class SimPty {
       setTimeout(() => this.spawnSocat(), 20);
     });
     this.socat = p;
+    this.socatStarted = Date.now();
   }
 
   private onConnection(s: Socket): void {
@@ -87,6 +89,16 @@ export class SimPty {
     };
     s.on("close", gone);
     s.on("error", gone);
+  }
+
+  /** Resolves when no host session is attached and a fresh socat waits for
+   *  the next one (a host that reopens at once could catch the old pty). */
+  async idle(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.conn !== null || this.socat === null || this.socatStarted > Date.now() - 50 || !existsSync(this.ttyPath)) {
+      if (Date.now() > deadline) throw new Error("the simulated board's pty did not become free");
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async stop(): Promise<void> {

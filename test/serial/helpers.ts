@@ -42,6 +42,8 @@ export interface Rig {
   tty: string;
   flashPath: string;
   open(faults?: FaultOptions): Promise<{ client: DeviceClient; link: Transport; faulty: FaultyTransport | null }>;
+  /** Close every client opened so far (the tty is exclusive). */
+  closeClients(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,12 +60,17 @@ export async function makeRig(o: { baud?: number; vm?: SimVm | null; flashPath?:
   return {
     dir, board, pty, tty, flashPath,
     async open(faults?: FaultOptions) {
+      await pty.idle();
       const serial = await SerialTransport.open(tty, 115200);
       const faulty = faults ? new FaultyTransport(serial, faults) : null;
       const link = faulty ?? serial;
       const client = new DeviceClient(link, { baud: o.baud || 115200 });
       clients.push(client);
       return { client, link, faulty };
+    },
+    async closeClients() {
+      for (const c of clients.splice(0)) if (c.link.isOpen) await c.close();
+      await pty.idle();
     },
     async close() {
       for (const c of clients) if (c.link.isOpen) await c.close();
