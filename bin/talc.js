@@ -4,8 +4,12 @@
 // exit status without calling process.exit.
 import { writeSync } from "node:fs";
 
+/** fds whose reader has gone (EPIPE): later output to them is dropped. */
+const closed = new Set();
+
 /** Write all of `data` to fd, waiting out EAGAIN (non-blocking pipes); a closed pipe ends output quietly. */
 function writeAll(fd, data) {
+  if (closed.has(fd)) return;
   const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   let off = 0;
   while (off < buf.length) {
@@ -16,7 +20,10 @@ function writeAll(fd, data) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
         continue;
       }
-      if (e.code === "EPIPE") return;
+      if (e.code === "EPIPE") {
+        closed.add(fd);
+        return;
+      }
       throw e;
     }
   }
