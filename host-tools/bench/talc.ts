@@ -15,6 +15,8 @@ import { findClassFile } from "../classpath.js";
 export interface TalcRun {
   /** Milliseconds of `start` + `runToEnd` (bootstrap and preload excluded). */
   ms: number;
+  /** CPU milliseconds (user + system) of this Node process over the same span. */
+  cpuMs: number;
   status: number;
   stdout: string;
   stderr: string;
@@ -71,12 +73,15 @@ export async function runTalc(
     const b0 = vm.statBytecodes;
     const s0 = vm.statSends;
     const t1 = performance.now();
+    const c1 = process.cpuUsage();
     setupMs = t1 - t0;
     vm.start([mainClass, ...args]);
     const status = await vm.runToEnd();
     const ms = performance.now() - t1;
+    const c2 = process.cpuUsage(c1);
     return {
       ms,
+      cpuMs: (c2.user + c2.system) / 1000,
       status,
       stdout: text(out),
       stderr: text(err),
@@ -87,6 +92,7 @@ export async function runTalc(
   } catch (e) {
     return {
       ms: 0,
+      cpuMs: 0,
       status: -1,
       stdout: text(out),
       stderr: text(err),
