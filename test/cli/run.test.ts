@@ -15,6 +15,7 @@ const files: Record<string, string> = {
   "Quit.som": "Quit = (\n    run = ( 'bye' println. system exit: 3. 'not reached' println )\n)\n",
   "Mixed.som": "Mixed = (\n    run = (\n        'out1' println. system errorPrintln: 'err1'.\n        'out2' println. system errorPrintln: 'err2'\n    )\n)\n",
   "Misnamed.som": "Nil2 = (\n    run = ( 'x' println )\n)\n",
+  "brokenlib/Boolean.som": "Boolean = (\n    ifTrue: b = ( ^^b )\n)\n",
   "Unknown.som": "Unknown = (\n    run = ( 1 println. nil foo )\n)\n",
 };
 const t = tempDir(files);
@@ -95,6 +96,20 @@ describe("talc run", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(lines(r.stderr).pop()).toBe("Stack overflow.");
+  });
+
+  it("endless recursion with the default stack is 'Stack overflow.' too", async () => {
+    const r = await talc(["run", "Deep.som"], t.dir);
+    expect(r.status).toBe(1);
+    expect(lines(r.stderr).pop()).toBe("Stack overflow.");
+  });
+
+  it("a broken kernel class on the class path is a compile error, status 1", async () => {
+    const r = await talc(["run", "-cp", "brokenlib", "Hello.som"], t.dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/brokenlib\/Boolean\.som:2:\d+: /);
+    expect(lines(r.stderr).pop()).toBe("talc: cannot load kernel class Boolean");
   });
 
   it("endless allocation is 'Out of memory.', status 1", async () => {
