@@ -738,17 +738,23 @@ class FrameGen {
   }
 
   /**
+   * Loops are rotated: the condition sits at the bottom, so an iteration
+   * costs one conditional jump and no unconditional one.
+   *
    * [c] whileTrue: [b]
-   *   Ltop: <c>; jump_if_false Lexit, Lcold; <b>; jump Ltop; Lexit: [push_real_nil]
+   *         jump Lcond
+   *   Lbody: <b>
+   *   Lcond: <c>; jump_if_true Lbody, Lcold
+   *   Lexit: [push_real_nil]
    *   Lcold: v ifFalse: [] (real send, as Block>>whileTrue: would: a non-Boolean
    *          gets doesNotUnderstand:); pop; jump Lexit
-   * [c] whileFalse: [b]
-   *   Ltop: <c>; jump_if_true Lexit, Lcold; Lbody: <b>; jump Ltop; Lexit:
-   *   Lcold: v not; jump_if_false Lexit, Lcold2; jump Lbody
+   * [c] whileFalse: [b]     (Block>>whileFalse: is [self value not] whileTrue: b)
+   *   ...    <c>; jump_if_false Lbody, Lcold
+   *   Lcold: v not; jump_if_true Lbody, Lcold2; jump Lexit
    *   Lcold2: w ifFalse: []; pop; jump Lexit
    */
   private inlineWhile(whileTrue: boolean, s: SendExpr, value: boolean): void {
-    const top = this.newLabel();
+    const cond = this.newLabel();
     const exit = this.newLabel();
     const bodyL = this.newLabel();
     const d = this.depth;
@@ -764,17 +770,17 @@ class FrameGen {
     } else {
       coldL = this.cold(d + 1, () => {
         this.sendOp("not", 0, false, s.pos);
-        this.condJump(OP_JUMP_IF_FALSE, exit, ifFalseCold());
-        this.jump(OP_JUMP, bodyL);
+        this.condJump(OP_JUMP_IF_TRUE, bodyL, ifFalseCold());
+        this.jump(OP_JUMP, exit);
       });
     }
     this.inLoop++;
-    this.place(top);
-    this.inlineBody(s.receiver, true);
-    this.condJump(whileTrue ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, exit, coldL);
+    this.jump(OP_JUMP, cond);
     this.place(bodyL);
     this.inlineBody(s.args[0], false);
-    this.jump(OP_JUMP, top);
+    this.place(cond);
+    this.inlineBody(s.receiver, true);
+    this.condJump(whileTrue ? OP_JUMP_IF_TRUE : OP_JUMP_IF_FALSE, bodyL, coldL);
     this.inLoop--;
     this.place(exit);
     if (value) this.emit(OP_PUSH_REAL_NIL);
@@ -783,9 +789,9 @@ class FrameGen {
   /**
    * rcvr to: limit [by: step] do: [:i | body]      (downTo: uses >= and -)
    *   <rcvr> <limit> pop_store limitT; jump_if_not_number Lcold; [dup]; pop_store counter
-   *   Ltop: counter limitT send_le; jump_if_false Lexit, LnotBool
-   *         bind i (fresh per iteration) ; <body>
-   *         counter step send_add; pop_store counter; jump Ltop
+   *          jump Lcond
+   *   Lbody: bind i (fresh per iteration); <body>; counter step send_add; pop_store counter
+   *   Lcond: counter limitT send_le; jump_if_true Lbody, LnotBool
    *   Lexit:                                  (receiver left on the stack if value needed)
    *   Lcold: [rcvr] limitT [step] <real block>; send to:do:; jump Lexit
    */
@@ -813,18 +819,15 @@ class FrameGen {
     this.jump(OP_JUMP_IF_NOT_NUMBER, coldL);
     if (value) this.emit(OP_DUP);
     this.emit(OP_POP_STORE_LOCAL, counter);
-    const top = this.newLabel();
+    const cond = this.newLabel();
+    const bodyL = this.newLabel();
     const notBool = this.cold(value ? d + 1 : d, () => {
       this.emit(OP_POP);
       this.jump(OP_JUMP, exit);
     });
     this.inLoop++;
-    this.place(top);
-    this.emit(OP_PUSH_LOCAL, counter);
-    this.emit(OP_PUSH_LOCAL, limitT);
-    this.markLine(s.pos);
-    this.emit(down ? OP_GE : OP_LE);
-    this.condJump(OP_JUMP_IF_FALSE, exit, notBool);
+    this.jump(OP_JUMP, cond);
+    this.place(bodyL);
     this.inlineBody(blockArg, false, (v) => {
       if (isRemote(v)) {
         this.emit(OP_PUSH_LOCAL, counter);
@@ -842,7 +845,12 @@ class FrameGen {
     this.pushLiteral(stepLit, s.pos);
     this.emit(down ? OP_SUB : OP_ADD);
     this.emit(OP_POP_STORE_LOCAL, counter);
-    this.jump(OP_JUMP, top);
+    this.place(cond);
+    this.emit(OP_PUSH_LOCAL, counter);
+    this.emit(OP_PUSH_LOCAL, limitT);
+    this.markLine(s.pos);
+    this.emit(down ? OP_GE : OP_LE);
+    this.condJump(OP_JUMP_IF_TRUE, bodyL, notBool);
     this.inLoop--;
     this.place(exit);
     this.nextLocal = mark;
@@ -865,24 +873,26 @@ class FrameGen {
     this.emit(OP_POP_STORE_LOCAL, limitT);
     this.emit(OP_PUSH_SMALLINT, 1);
     this.emit(OP_POP_STORE_LOCAL, counter);
-    const top = this.newLabel();
+    const cond = this.newLabel();
+    const bodyL = this.newLabel();
     const notBool = this.cold(value ? d + 1 : d, () => {
       this.emit(OP_POP);
       this.jump(OP_JUMP, exit);
     });
     this.inLoop++;
-    this.place(top);
-    this.emit(OP_PUSH_LOCAL, counter);
-    this.emit(OP_PUSH_LOCAL, limitT);
-    this.markLine(s.pos);
-    this.emit(OP_LE);
-    this.condJump(OP_JUMP_IF_FALSE, exit, notBool);
+    this.jump(OP_JUMP, cond);
+    this.place(bodyL);
     this.inlineBody(s.args[0], false);
     this.emit(OP_PUSH_LOCAL, counter);
     this.emit(OP_PUSH_SMALLINT, 1);
     this.emit(OP_ADD);
     this.emit(OP_POP_STORE_LOCAL, counter);
-    this.jump(OP_JUMP, top);
+    this.place(cond);
+    this.emit(OP_PUSH_LOCAL, counter);
+    this.emit(OP_PUSH_LOCAL, limitT);
+    this.markLine(s.pos);
+    this.emit(OP_LE);
+    this.condJump(OP_JUMP_IF_TRUE, bodyL, notBool);
     this.inLoop--;
     this.place(exit);
     this.nextLocal = mark;

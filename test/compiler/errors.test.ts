@@ -183,6 +183,11 @@ describe("pathological input gives one clear error, never a host stack trace", (
     }
   });
 
+  it("a jump longer than 32 KB is an implementation-limit error at the method", () => {
+    const body = Array.from({ length: 9000 }, (_, i) => `self m${i}`).join(". ");
+    expectCompileError(() => compileT(`T = (\n  m: c = ( c ifTrue: [ ${body} ] )\n)`), 2, 3, /too large/);
+  });
+
   it("a byte-order mark at the start is ignored", () => {
     expect(() => compileT("\uFEFFT = ( )")).not.toThrow();
     expectCompileError(() => compileT("\uFEFFT = ( m = ( ^'\\z' ) )"), 1, 15, /Unknown escape/);
