@@ -494,9 +494,21 @@ function readMethods(holder: u32): u32 {
 export function link_class(p: usize, len: i32): i32 {
   rdBase = p; rdPos = p; rdEnd = p + len; rdBad = false;
   linkNil = so(SO_NIL);
-  // room for everything this file can produce (see the estimate in the header)
+  // header first (no allocation): it tells the source path length for the estimate
+  if (rd_u32() != (CF_MAGIC as u32)) { rd_fail("bad magic"); return -1; }
+  const ver = rd_u16();
+  rd_u16(); // flags
+  if (!rdBad && ver != CF_VERSION) { rd_fail("unsupported version"); return -1; }
+  hdrNameLen = rd_str(); hdrNamePtr = rdStrPtr;
+  hdrSuperLen = rd_str(); hdrSuperPtr = rdStrPtr;
+  pathLen = rd_str(); pathPtr = rdStrPtr;
+  if (rdBad) return -1;
+  if (pathLen > 1000) pathLen = 1000;
+  // Room for everything this file can produce: objects are at most ~8x the
+  // bytes that describe them, each method (>= 20 bytes of file) adds a debug
+  // record holding the path, and the symbol/global tables may double.
   const symBytes = (obj_size(so(SO_SYMBOL_TABLE)) + obj_size(so(SO_GLOBALS)) + obj_size(so(SO_LIBRARY))) << 3;
-  const want = (len as u32) * 24 + symBytes + 65536;
+  const want = (len as u32) * 8 + ((len as u32) / 20) * ((pathLen as u32) + 16) + symBytes + 4096;
   if (mem_free() < want && st(S_LINKING) == 0) gc_collect();
   if (mem_free() < want) { msg_set("Out of memory."); return -2; }
   stSet(S_LINKING, 1);
@@ -506,20 +518,17 @@ export function link_class(p: usize, len: i32): i32 {
   return r;
 }
 
+let hdrNamePtr: usize = 0;
+let hdrNameLen: i32 = 0;
+let hdrSuperPtr: usize = 0;
+let hdrSuperLen: i32 = 0;
+
 function link_classBody(): i32 {
   const nil = linkNil;
-  if (rd_u32() != (CF_MAGIC as u32)) { rd_fail("bad magic"); return -1; }
-  const ver = rd_u16();
-  rd_u16(); // flags
-  if (!rdBad && ver != CF_VERSION) { rd_fail("unsupported version"); return -1; }
-  const nameLen = rd_str();
-  const namePtr = rdStrPtr;
-  const superLen = rd_str();
-  const superPtr = rdStrPtr;
-  pathLen = rd_str();
-  pathPtr = rdStrPtr;
-  if (rdBad) return -1;
-  if (pathLen > 1000) pathLen = 1000;
+  const nameLen = hdrNameLen;
+  const namePtr = hdrNamePtr;
+  const superLen = hdrSuperLen;
+  const superPtr = hdrSuperPtr;
   const name = sym_intern(namePtr, nameLen);
   if (name == 0) { msg_set("Out of memory."); return -2; }
   // superclass
