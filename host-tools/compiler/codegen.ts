@@ -504,6 +504,11 @@ class FrameGen {
       const last = i === stmts.length - 1;
       this.markLine(st.pos);
       if (st.kind === "return") {
+        if (!this.isBlock && this.isSelf(st.expr)) {
+          this.emit(OP_RETURN_SELF); // ^self in a method
+          if (value) this.adjust(1);
+          return true;
+        }
         this.expr(st.expr, true);
         if (this.isBlock) {
           this.emit(OP_RETURN_NONLOCAL);
@@ -520,6 +525,12 @@ class FrameGen {
   }
 
   // ---- expressions ------------------------------------------------------
+
+  private isSelf(e: Expr): boolean {
+    if (e.kind !== "var") return false;
+    const r = this.scopes.refs.get(e);
+    return r !== undefined && (r.kind === "self" || r.kind === "super");
+  }
 
   private expr(e: Expr, value: boolean): void {
     switch (e.kind) {

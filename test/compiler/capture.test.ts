@@ -155,3 +155,11 @@ describe("returns and flags", () => {
     ]);
   });
 });
+
+describe("small peepholes", () => {
+  it("^self in a method is return_self; in a block it stays a non-local return of self", () => {
+    expect(ops(compileOne("m = ( self foo. ^self )"))).toEqual(["push_self", "send", "pop", "return_self"]);
+    const b = blocks(compileOne("m = ( ^[ ^self ] )"))[0];
+    expect(ops(b)).toEqual(["push_self", "return_nonlocal"]);
+  });
+});
