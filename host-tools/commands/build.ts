@@ -42,7 +42,7 @@ export const buildCommand: CommandDef = {
     if (findClassFile(name, classPath) === null) {
       throw new CliError(`class '${name}' not found: no ${name}.som in ${classPath.join(":")}`);
     }
-    const image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: io.stderr });
+    const image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b) });
     const out = resolve(io.cwd, o.output);
     try {
       writeFileSync(out, image);

@@ -6,7 +6,7 @@ import { CliError, plainMessage, type CliIO } from "./context.js";
 export async function createVM(io: CliIO, classPath: string[], heapBytes: number, stackBytes: number, debug: boolean): Promise<TalcVM> {
   // The VM host hands over copies (never views of wasm memory).
   try {
-    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, stdout: io.stdout, stderr: io.stderr });
+    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, stdout: (b) => io.stdout(b), stderr: (b) => io.stderr(b) });
   } catch (e) {
     throw new CliError(plainMessage(e));
   }
