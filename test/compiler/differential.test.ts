@@ -73,7 +73,7 @@ class Gen {
   }
 
   stmt(scope: string[], depth: number): string {
-    const k = depth > 2 ? this.int(3) : this.int(10);
+    const k = depth > 2 ? this.int(3) : this.int(12);
     const v = this.pick(scope.filter((x) => !x.startsWith("i")));
     switch (k) {
       case 0: return `${v} := ${this.num(scope, depth)}`;
@@ -95,7 +95,36 @@ class Gen {
         const t = `t${this.counter++}`;
         return `${this.cond(scope, depth)} ifTrue: ${this.blk(`${t} isNil print. ${t} := ${this.num(scope, depth + 1)}. ${t} print`, `| ${t} | `)}`;
       }
-      default: return `${this.cond(scope, depth)} ifTrue: ${this.blk(`^${this.num(scope, depth + 1)}`)}`;
+      case 9: return `${this.cond(scope, depth)} ifTrue: ${this.blk(`^${this.num(scope, depth + 1)}`)}`;
+      default: return this.more(scope, depth, v);
+    }
+  }
+
+  /** Closures, the other loop forms, nil tests. */
+  private more(scope: string[], depth: number, v: string): string {
+    switch (this.int(7)) {
+      case 0: return `blk := [ ${v} := ${v} + 1. ${this.num(scope, depth + 1)} ]. blk value print. ' ' print`;
+      case 1: {
+        const i = `i${this.counter++}`;
+        return `arr := Array new: 4. 1 to: 4 do: ${this.blk(`arr at: ${i} put: [ ${i} + ${this.vars(scope)} ]`, `:${i} | `)}. ((arr at: ${1 + this.int(4)}) value) print. ' ' print`;
+      }
+      case 2: {
+        const i = `i${this.counter++}`;
+        return `${this.int(5) + 2} downTo: ${this.int(3)} do: ${this.blk(this.stmts([...scope, i], depth + 1), `:${i} | `)}`;
+      }
+      case 3: {
+        const i = `i${this.counter++}`;
+        return `${this.int(3)} to: ${this.int(9)} by: ${1 + this.int(3)} do: ${this.blk(this.stmts([...scope, i], depth + 1), `:${i} | `)}`;
+      }
+      case 4: {
+        const kv = `k${this.counter++}`;
+        return `${kv} := 0. ${this.blk(`${kv} >= ${this.int(4)}`)} whileFalse: ${this.blk(`${kv} := ${kv} + 1. ${this.stmts(scope, depth + 1)}`)}`;
+      }
+      case 5: return `blk := nil. (blk ifNil: ${this.blk(this.num(scope, depth + 1))} ifNotNil: ${this.blk("99")}) print. ' ' print. (${v} ifNotNil: ${this.blk(this.num(scope, depth + 1))}) print. ' ' print`;
+      default: {
+        const i = `i${this.counter++}`;
+        return `1.5 to: ${this.int(4)} do: ${this.blk(`${i} print. ' ' print`, `:${i} | `)}`;
+      }
     }
   }
 
@@ -111,7 +140,7 @@ class Gen {
     const body = this.stmts(["a", "b", "c"], 0);
     const loopVars: string[] = [];
     for (const m of body.matchAll(/\b(k\d+)\b/g)) if (!loopVars.includes(m[1])) loopVars.push(m[1]);
-    const temps = ["a", "b", "c", ...loopVars].join(" ");
+    const temps = ["a", "b", "c", "blk", "arr", ...loopVars].join(" ");
     return { text: `${name} = ( | ${temps} | a := 1. b := 2. c := 3. ${body}. ^a + b + c )`, loopVars };
   }
 }
@@ -145,7 +174,7 @@ async function runProgram(source: string, tag: string): Promise<{ status: number
 }
 
 describe.skipIf(!haveVM)("inlined control structures agree with the library", () => {
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`random methods, seed ${seed}`, async () => {
       const inlined = program(seed, true, 25);
       const real = program(seed, false, 25);
