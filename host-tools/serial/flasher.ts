@@ -47,6 +47,8 @@ export interface FlashOptions {
   signal?: AbortSignal;
   /** Wait for the new image's announce this long (default 20 s). */
   bootTimeoutMs?: number;
+  /** Write even when the device already runs this very image. */
+  force?: boolean;
 }
 
 export interface FlashResult {
@@ -63,6 +65,8 @@ export interface FlashResult {
   /** Seconds from HELLO to the new image's announce. */
   totalSeconds: number;
   passes: number;
+  /** The device already ran this image: nothing was written, no reset. */
+  alreadyRunning: boolean;
 }
 
 export class FlashError extends Error {}
@@ -93,8 +97,15 @@ export async function flashImage(client: DeviceClient, image: Uint8Array, opts: 
   const blank = crc32(new Uint8Array(sector).fill(0xff));
   log(`device ${info.board}: writing slot ${slotName(slot)} at 0x${base.toString(16)}, ${image.length} bytes in ${nSectors} sectors`);
 
+  if (!opts.force && info.runningSlot !== null && info.imageCrc === crc32(image) && info.imageLength === image.length) {
+    log(`the device already runs this image (slot ${slotName(info.runningSlot)}); nothing to do`);
+    return {
+      slot: info.runningSlot, info, imageBytes: image.length, sectors: nSectors, sectorsWritten: 0, sectorsSkipped: nSectors,
+      bytesWritten: 0, writeSeconds: 0, totalSeconds: (performance.now() - t0) / 1000, passes: 0, alreadyRunning: true,
+    };
+  }
   const res: FlashResult = {
-    slot, info: null, imageBytes: image.length, sectors: nSectors, sectorsWritten: 0, sectorsSkipped: 0,
+    alreadyRunning: false, slot, info: null, imageBytes: image.length, sectors: nSectors, sectorsWritten: 0, sectorsSkipped: 0,
     bytesWritten: 0, writeSeconds: 0, totalSeconds: 0, passes: 0,
   };
   let written = 0;          // payload bytes acknowledged in this run (for the rate)

@@ -57,7 +57,7 @@ async function evalInFreshVm(image: Uint8Array, heapBytes: number, classFile: Ui
   }
   const text = Buffer.concat(outs).toString("utf8");
   const err = Buffer.concat(errs).toString("utf8");
-  if (vm.exitStatus !== 0 || err.length > 0) return { ok: false, text: (err || text).trimEnd() };
+  if (vm.exitStatus !== 0 || err.length > 0) return { ok: false, text: (err + text).trim() };
   return { ok: true, text };
 }
 
