@@ -5,6 +5,33 @@
 //   compileClass(source, path, sup)     -> TCF bytes         (parse + generate + file-name check)
 //   readClassFile(bytes)                -> ClassFileModel    (throws ClassFileError)
 //   disassemble(model, source?, sel?)   -> text
+//
+// Data path: lexer.ts (tokens) -> parser.ts (ast.ts) -> scope.ts (resolution,
+// capture analysis; inline.ts decides which sends are inlined) -> codegen.ts
+// (method records) -> classfile.ts (TCF bytes).  disasm.ts reads them back.
+//
+// Decisions other parts rely on:
+//  * Field operands are 0-based among the fields of the method's side,
+//    inherited first.  On the class side the linker adds C_FIXED_SLOTS.
+//  * Superclass name in the class file: as written, "Object" when omitted,
+//    "nil" for `= nil (`.
+//  * Line table: one entry per statement start and per send (the pc of the
+//    send instruction itself), sorted by pc.
+//  * MH_FLAG_NONLOCAL (flags bit1) is set on any method or block whose code or
+//    nested block literals contain return_nonlocal - including the cold-path
+//    closures of inlined blocks that contain ^.
+//
+// Documented deviations (spec 3.13):
+//  * Cold-path closures (non-Boolean receiver of an inlined conditional,
+//    non-number receiver of an inlined loop) capture outer variables that are
+//    not otherwise in a temp vector by value: an assignment such a closure
+//    makes is not seen by the method.
+//  * A non-Boolean whileTrue: condition is sent `ifFalse: []` (the library
+//    sends ifFalse: [^nil]); whileFalse: first sends `not`.  If that send
+//    returns normally the loop ends (answer nil).
+//  * timesRepeat:, to:by:do: and downTo:by:do: are inlined for any number
+//    receiver (JUMP_IF_NOT_NUMBER): a Double receiver loops instead of
+//    answering doesNotUnderstand: (Double defines only to:do:/downTo:do:).
 import { basename } from "node:path";
 import type { ClassAst } from "./ast.js";
 import { writeClassFile } from "./classfile.js";
