@@ -1,6 +1,6 @@
 // talc build → talc inspect → talc run of an image, and corrupt images
 // refused with one clear message by both inspect and run.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseClass } from "../../host-tools/compiler/index.js";
@@ -12,6 +12,7 @@ import { talc, tempDir, lines } from "./helpers.js";
 const t = tempDir({
   "Greet.som": "Greet = (\n    run: args = (\n        ('Hi ' + (args at: 2)) println.\n        (Helper new twice: 21) println\n    )\n)\n",
   "Helper.som": "Helper = (\n    twice: n = ( ^n * 2 )\n)\n",
+  "Broken.som": "Broken = (\n    run = ( Helper new frob: ) \n)\n",
 });
 afterAll(() => t.cleanup());
 const img = join(t.dir, "greet.img");
@@ -39,6 +40,20 @@ describe("build, inspect, run", () => {
     const r = await talc(["build", "-v", "Greet.som", "-o", "again.img"], t.dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^wrote again\.img: \d+ bytes, \d+ objects, .*entry Greet\n$/);
+  });
+
+  it("a compile error stops the build: the diagnostic, no file, status 1", async () => {
+    const r = await talc(["build", "Broken.som", "-o", "broken.img"], t.dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/Broken\.som:2:\d+: .*\n {4}run = \( Helper new frob: \) \n +\^\n/);
+    expect(existsSync(join(t.dir, "broken.img"))).toBe(false);
+  });
+
+  it("a missing main class is one clear error", async () => {
+    const r = await talc(["build", "Nope", "-o", "nope.img"], t.dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^talc: class 'Nope' not found: no Nope\.som in /);
   });
 
   it("talc run app.img runs the entry class with the arguments", async () => {
