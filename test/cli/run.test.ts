@@ -119,6 +119,16 @@ describe("talc run", () => {
     expect(lines(r.stderr).pop()).toBe("Out of memory.");
   });
 
+  it("a heap or stack the VM cannot set up is one clear error, status 1", async () => {
+    for (const opt of [["--heap", "4k"], ["--stack", "100"]]) {
+      const r = await talc(["run", ...opt, "Hello.som"], t.dir);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(lines(r.stderr)).toHaveLength(1);
+      expect(r.stderr).toMatch(/^talc: cannot set up a VM with a heap of \d+ bytes and a stack of \d+ bytes/);
+    }
+  });
+
   it("system exit: n is the exit status", async () => {
     const r = await talc(["run", "Quit.som"], t.dir);
     expect(r).toMatchObject({ status: 3, stdout: "bye\n", stderr: "" });
