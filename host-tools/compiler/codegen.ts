@@ -339,7 +339,7 @@ class FrameGen {
       if (isRemote(v)) continue;
       const [slot, stale] = this.alloc(v.decl ?? this.pos);
       this.slots.set(v, slot);
-      if (stale || this.inLoop > 0) {
+      if ((stale || this.inLoop > 0) && !this.assignedBeforeUse(scope, v)) {
         this.emit(OP_PUSH_REAL_NIL);
         this.emit(OP_POP_STORE_LOCAL, slot);
       }
@@ -350,6 +350,48 @@ class FrameGen {
     }
     for (const v of scope.vars) if (v.isParam && bindParam !== undefined) bindParam(v);
     return mark;
+  }
+
+  /**
+   * True when no statement of the scope's block reads `v` before one assigns
+   * it: the first statement mentioning v is `v := e` (possibly in a chain
+   * `a := v := e`) with e not mentioning v, or no statement mentions v.
+   * Then the nil initialisation on entry is unobservable.
+   */
+  private assignedBeforeUse(scope: Scope, v: Variable): boolean {
+    const body = scope.block?.body ?? [];
+    for (const st of body) {
+      if (!this.mentions(st.expr, v)) continue;
+      if (st.kind !== "expr") return false;
+      let e: Expr = st.expr;
+      let target = false;
+      while (e.kind === "assign") {
+        const r = this.scopes.refs.get(e);
+        if (r !== undefined && r.kind === "var" && r.v === v) target = true;
+        e = e.value;
+      }
+      return target && !this.mentions(e, v);
+    }
+    return true;
+  }
+
+  private mentions(e: Expr, v: Variable): boolean {
+    switch (e.kind) {
+      case "var": {
+        const r = this.scopes.refs.get(e);
+        return r !== undefined && r.kind === "var" && r.v === v;
+      }
+      case "lit":
+        return false;
+      case "assign": {
+        const r = this.scopes.refs.get(e);
+        return (r !== undefined && r.kind === "var" && r.v === v) || this.mentions(e.value, v);
+      }
+      case "block":
+        return e.body.some((st) => this.mentions(st.expr, v));
+      case "send":
+        return this.mentions(e.receiver, v) || e.args.some((a) => this.mentions(a, v));
+    }
   }
 
   private makeTempVectorOnly(scope: Scope): void {

@@ -236,6 +236,14 @@ describe("inlined block temporaries", () => {
     expect(code.slice(enter + 1, enter + 3).map((i) => i.name)).toEqual(["push_real_nil", "pop_store_local"]);
   });
 
+  it("are not re-initialised when assigned before any use", () => {
+    const m = check(compileOne("m = ( 1 to: 3 do: [:i | | t u | t := i + 1. u := t. self foo: u ] )"));
+    expect(ops(m)).not.toContain("push_real_nil");
+    // a read in the right-hand side, or a read before the assignment, keeps the initialisation
+    expect(ops(check(compileOne("m = ( 1 to: 3 do: [:i | | t | t := t. self foo: t ] )")))).toContain("push_real_nil");
+    expect(ops(check(compileOne("m = ( 1 to: 3 do: [:i | | t | self foo: [t]. t := 1 ] )")))).toContain("push_real_nil");
+  });
+
   it("are not re-initialised when the slot is fresh and no loop encloses them", () => {
     const m = check(compileOne("m: c = ( c ifTrue: [ | t | t := 1. self foo: t ] )"));
     expect(hot(m)).not.toContain("push_real_nil");
