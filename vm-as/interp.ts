@@ -10,15 +10,17 @@
 // backward jumps.
 import * as isa from "./isa";
 import {
-  M_BYTECODE, M_LITERALS, M_HOLDER, M_HEADER, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
+  M_BYTECODE, M_LITERALS, M_HOLDER, M_HEADER, M_PRIMITIVE, MH_NTEMPS_SHIFT, SO_CLASS_INTEGER, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
   BC_FIXED_SLOTS, FMT_CLOSURE, FMT_BIGPOS, FMT_BIGNEG, FMT_DOUBLE, HEADER_BYTES,
   SO_NIL, SO_TRUE, SO_FALSE, SO_SRC_NIL, SO_SRC_TRUE, SO_SRC_FALSE, SO_SPECIAL_SELECTORS,
   SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK, SO_CLASS_BLOCK1, SO_CLASS_BLOCK2, SO_CLASS_BLOCK3, SO_CLASS_ARRAY,
 } from "./layout";
-import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_FASTMASK } from "./vm";
+import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_STAT_SENDS, S_FASTMASK, S_CACHE, S_STACK_LIMIT,
+  S_GC_COUNT, S_SERIAL, CACHE_ENTRIES } from "./vm";
 import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES } from "./frame";
-import { send_general } from "./send";
+import { send_general, send_lookup, send_dnu, send_activate } from "./send";
+import { prim_call, PR_OK } from "./prims";
 import { glob_get } from "./globals";
 import { vm_finish } from "./errors";
 
@@ -96,6 +98,8 @@ export function interp_run(budget: i32): i32 {
   let count: i32 = 0;
   let fp: u32 = 0, sp: u32 = 0, ip: u32 = 0, bc: u32 = 0, lits: u32 = 0, lp: u32 = 0, self: u32 = 0;
   let nil: u32 = 0, tru: u32 = 0, fls: u32 = 0, fast: u32 = 0;
+  let cache: u32 = 0, intCls: u32 = 0, limit: u32 = 0;
+  let nsends: i32 = 0;
   for (;;) {
     // ---- reload -------------------------------------------------------------
     if (st(S_FINISHED) != 0) break;
@@ -112,10 +116,16 @@ export function interp_run(budget: i32): i32 {
     tru = so(SO_TRUE);
     fls = so(SO_FALSE);
     fast = st(S_FASTMASK);
+    cache = st(S_CACHE);
+    intCls = so(SO_CLASS_INTEGER);
+    limit = st(S_STACK_LIMIT);
     // ---- dispatch -----------------------------------------------------------
     for (;;) {
       const op = load<u8>(ip) as i32;
       count++;
+      let sendSel: u32 = 0;
+      let sendArgs: i32 = 0;
+      let sendCls: u32 = 0;   // lookup class for super sends (0: the receiver's class)
       switch (op) {
         case isa.OP_NOP: ip += 1; continue;
         case isa.OP_PUSH_SELF: store<u32>(sp, self); sp += 4; ip += 1; continue;
@@ -191,28 +201,41 @@ export function interp_run(budget: i32): i32 {
           break;
         }
         case isa.OP_SEND:
+          sendSel = load<u32>(lits + ((load<u8>(ip, 1) as u32) << 2));
+          sendArgs = load<u8>(ip, 2) as i32;
+          ip += 3;
+          break;
         case isa.OP_SEND_W:
+          sendSel = load<u32>(lits + ((load<u16>(ip, 1) as u32) << 2));
+          sendArgs = load<u8>(ip, 3) as i32;
+          ip += 4;
+          break;
         case isa.OP_SUPER_SEND:
         case isa.OP_SUPER_SEND_W: {
-          const wide = op == isa.OP_SEND_W || op == isa.OP_SUPER_SEND_W;
-          const sel = load<u32>(lits + ((wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32) << 2));
-          const nargs = load<u8>(ip + (wide ? 3 : 2)) as i32;
+          const wide = op == isa.OP_SUPER_SEND_W;
+          sendSel = load<u32>(lits + ((wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32) << 2));
+          sendArgs = load<u8>(ip + (wide ? 3 : 2)) as i32;
           ip += wide ? 4 : 3;
-          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
-          stSet(S_SP, sp);
-          let start: u32 = 0;
-          if (op == isa.OP_SUPER_SEND || op == isa.OP_SUPER_SEND_W) {
-            start = slot(slot(load<u32>(fp + FH_METHOD), M_HOLDER), C_SUPERCLASS);
-          }
-          send_general(sp - ((nargs + 1) << 2), sel, nargs, start);
+          sendCls = slot(slot(load<u32>(fp + FH_METHOD), M_HOLDER), C_SUPERCLASS);
           break;
         }
         case isa.OP_RETURN_TOP:
-          doReturn(fp, load<u32>(sp - 4));
-          break;
-        case isa.OP_RETURN_SELF:
-          doReturn(fp, self);
-          break;
+        case isa.OP_RETURN_SELF: {
+          const result = op == isa.OP_RETURN_TOP ? load<u32>(sp - 4) : self;
+          const caller = smallVal(load<u32>(fp + FH_CALLER)) as u32;
+          if (caller == 0) { doReturn(fp, result); break; }
+          store<u32>(lp - 4, result);
+          sp = lp;
+          fp = caller;
+          stSet(S_FP, fp);
+          const m = load<u32>(fp + FH_METHOD);
+          bc = slot(m, M_BYTECODE) + HEADER_BYTES;
+          ip = bc + (smallVal(load<u32>(fp + FH_IP)) as u32);
+          lits = slot(m, M_LITERALS) + HEADER_BYTES;
+          lp = smallVal(load<u32>(fp + FH_LP)) as u32;
+          self = load<u32>(lp - 4);
+          continue;
+        }
         case isa.OP_RETURN_NONLOCAL:
           stSet(S_SP, sp);
           interp_nonLocalReturn(fp, load<u32>(sp - 4));
@@ -311,9 +334,8 @@ export function interp_run(budget: i32): i32 {
             if (ok) { sp -= 4; store<u32>(sp - 4, r); ip += 1; continue; }
           }
           ip += 1;
-          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
-          stSet(S_SP, sp);
-          send_general(sp - 8, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 1, 0);
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST);
+          sendArgs = 1;
           break;
         }
         case isa.OP_AT: {
@@ -329,9 +351,8 @@ export function interp_run(budget: i32): i32 {
             }
           }
           ip += 1;
-          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
-          stSet(S_SP, sp);
-          send_general(sp - 8, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 1, 0);
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST);
+          sendArgs = 1;
           break;
         }
         case isa.OP_ATPUT: {
@@ -347,9 +368,8 @@ export function interp_run(budget: i32): i32 {
             }
           }
           ip += 1;
-          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
-          stSet(S_SP, sp);
-          send_general(sp - 12, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 2, 0);
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST);
+          sendArgs = 2;
           break;
         }
         case isa.OP_LENGTH: {
@@ -360,19 +380,16 @@ export function interp_run(budget: i32): i32 {
             continue;
           }
           ip += 1;
-          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
-          stSet(S_SP, sp);
-          send_general(sp - 4, slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), 0, 0);
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST);
+          sendArgs = 0;
           break;
         }
         case isa.OP_VALUE:
         case isa.OP_VALUE1:
         case isa.OP_VALUE2: {
-          const nargs = op - isa.OP_VALUE;
           ip += 1;
-          store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
-          stSet(S_SP, sp);
-          send_general(sp - ((nargs + 1) << 2), slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST), nargs, 0);
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST);
+          sendArgs = op - isa.OP_VALUE;
           break;
         }
         default:
@@ -380,10 +397,66 @@ export function interp_run(budget: i32): i32 {
           vm_finish(1);
           break;
       }
-      break;
+      if (sendSel == 0) break;   // the case called out: reload
+      // ---- the common send: receiver at rs, sendArgs arguments above it ----------
+      const rs = sp - ((sendArgs + 1) << 2);
+      const rcvr = load<u32>(rs);
+      const cls = sendCls != 0 ? sendCls : ((rcvr & 1) != 0 ? intCls : load<u32>(rcvr));
+      const e = cache + ((((cls >>> 3) ^ (sendSel >>> 2)) & (CACHE_ENTRIES - 1)) * 12);
+      let m: u32 = 0;
+      if (load<u32>(e) == cls && load<u32>(e, 4) == sendSel) m = load<u32>(e, 8);
+      else m = send_lookup(cls, sendSel);
+      store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+      nsends++;
+      if (m == 0) {
+        stSet(S_SP, sp);
+        send_dnu(rs, sendSel, sendArgs);
+        break;
+      }
+      const code = slot(m, M_BYTECODE);
+      if (code == nil) {
+        // primitive: no reload needed unless frames changed or the collector ran
+        stSet(S_SP, sp);
+        const gcs = st(S_GC_COUNT);
+        const r = prim_call(smallVal(slot(m, M_PRIMITIVE)), m, rs, sendArgs);
+        if (r == PR_OK) {
+          sp = rs + 4;
+          if (st(S_GC_COUNT) == gcs) continue;
+          stSet(S_SP, sp);
+        }
+        break;
+      }
+      // bytecode method: push its frame here (frame.ts)
+      const ntemps = (smallVal(slot(m, M_HEADER)) >> MH_NTEMPS_SHIFT) & 0xff;
+      const nlp = rs + 4;
+      const nfp = nlp + ((sendArgs + ntemps) << 2);
+      if (nfp > limit) {
+        stSet(S_SP, sp);
+        send_activate(m, rs, sendArgs, nil);   // raises Stack overflow.
+        break;
+      }
+      for (let p = nlp + (sendArgs << 2); p < nfp; p += 4) store<u32>(p, nil);
+      store<u32>(nfp + FH_METHOD, m);
+      store<u32>(nfp + FH_CLOSURE, nil);
+      store<u32>(nfp + FH_CALLER, mkSmall(fp as i32));
+      store<u32>(nfp + FH_IP, mkSmall(0));
+      const serial = st(S_SERIAL);
+      stSet(S_SERIAL, (serial + 1) & 0x3fffffff);
+      store<u32>(nfp + FH_SERIAL, mkSmall(serial as i32));
+      store<u32>(nfp + FH_LP, mkSmall(nlp as i32));
+      fp = nfp;
+      stSet(S_FP, fp);
+      lp = nlp;
+      sp = fp + FH_BYTES;
+      self = rcvr;
+      bc = code + HEADER_BYTES;
+      ip = bc;
+      lits = slot(m, M_LITERALS) + HEADER_BYTES;
+      if (count >= budget) { stSet(S_SP, sp); break; }
     }
   }
   stFSet(S_STAT_BC, stF(S_STAT_BC) + (count as f64));
+  stFSet(S_STAT_SENDS, stF(S_STAT_SENDS) + (nsends as f64));
   return st(S_FINISHED) != 0 ? 1 : 0;
 }
 
