@@ -18,6 +18,7 @@ import {
   IMAGE_HEADER_BYTES, IMAGE_MAGIC,
 } from "../../vm-as/layout.js";
 import type { Board } from "./board.js";
+import { deflateOptimal } from "./deflate.js";
 import { crc32 } from "./crc32.js";
 
 /** A refused image: `code` is an FE_* code, the message starts with flashErrorMessage(code). */
@@ -89,14 +90,27 @@ export function isVmImage(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && view(bytes).getUint32(0, true) === IMAGE_MAGIC;
 }
 
-/** Raw DEFLATE at the best ratio available: fflate level 9 and zlib level 9, the smaller. */
-export function deflateBest(raw: Uint8Array): { payload: Uint8Array; encoder: string } {
-  const a = fflateDeflate(raw, { level: 9, mem: 12 });
-  const b = new Uint8Array(deflateRawSync(raw, { level: 9, memLevel: 9, windowBits: 15, strategy: zc.Z_DEFAULT_STRATEGY }));
-  return a.length <= b.length ? { payload: a, encoder: "fflate -9" } : { payload: b, encoder: "zlib -9" };
+/**
+ * Raw DEFLATE at the best ratio available: the optimising encoder
+ * (./deflate.ts), zlib -9 and fflate -9; the smallest output that inflates
+ * back to `raw` (checked with zlib) wins.  `effort: "fast"` skips the
+ * optimising encoder (tests that pack many throw-away images).
+ */
+export function deflateBest(raw: Uint8Array, effort: "best" | "fast" = "best"): { payload: Uint8Array; encoder: string } {
+  const candidates: { payload: Uint8Array; encoder: string }[] = [
+    { payload: new Uint8Array(deflateRawSync(raw, { level: 9, memLevel: 9, windowBits: 15, strategy: zc.Z_DEFAULT_STRATEGY })), encoder: "zlib -9" },
+    { payload: fflateDeflate(raw, { level: 9, mem: 12 }), encoder: "fflate -9" },
+  ];
+  if (effort === "best") candidates.unshift({ payload: deflateOptimal(raw), encoder: "talc optimal" });
+  candidates.sort((a, b) => a.payload.length - b.payload.length);
+  for (const c of candidates) {
+    const back = inflateRawSync(c.payload);
+    if (back.length === raw.length && Buffer.compare(back, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)) === 0) return c;
+  }
+  throw new Error("internal error: no DEFLATE encoder round-tripped the image");
 }
 
-export interface PackOptions { serial?: number; dispatch?: number }
+export interface PackOptions { serial?: number; dispatch?: number; effort?: "best" | "fast" }
 
 /** Pack a plain VM image for `board`. */
 export function packImage(raw: Uint8Array, board: Board, opts: PackOptions = {}): Uint8Array {
@@ -104,7 +118,7 @@ export function packImage(raw: Uint8Array, board: Board, opts: PackOptions = {})
   if (info.wordBits !== board.wordBits) {
     throw new FlashImageError(FE_WORD_BITS, `image is ${info.wordBits}-bit, board ${board.name} runs a ${board.wordBits}-bit VM`);
   }
-  const { payload } = deflateBest(raw);
+  const { payload } = deflateBest(raw, opts.effort ?? "best");
   const out = new Uint8Array(FI_HEADER_BYTES + payload.length);
   const v = view(out);
   v.setUint32(FI_MAGIC_OFF, FI_MAGIC, true);

@@ -73,7 +73,7 @@ describe("boot record and slots", () => {
     const places = board.sectorSize / 32;
     for (let i = 0; i < places * 3 + 5; i++) {
       const d = FlashDevice.open(flash, board);
-      FlashDevice.open(flash, board).update(packImage(makeVmImage(2000 + i, i), board));
+      FlashDevice.open(flash, board).update(packImage(makeVmImage(2000 + i, i), board, { effort: "fast" }));
       const b = FlashDevice.open(flash, board);
       b.boot();
       b.confirm();

@@ -74,12 +74,18 @@ export function flash_commitUpdate(): i32 { textClear(); return update_commit();
 // trial image in the inactive slot (boots next, falls back if it fails).
 export function flash_snapshot(img: usize, len: u32): i32 {
   if (!ready()) return FE_GEOMETRY;
+  // the running image: the one booted here, else the journal's active slot
+  let running = bootedSlot;
+  if (running < 0) {
+    if (!br_scan()) return io.lastError;
+    if (brFound) running = brActive;
+  }
   let serial: u32 = 1;
-  if (bootedSlot >= 0 && slot_readHeader(bootedSlot, 0xffffffff) == 0) {
+  if (running >= 0 && slot_readHeader(running, 0xffffffff) == 0) {
     serial = load<u32>(HDR + FI_SERIAL_OFF) + 1;
   }
   textClear();
-  return update_snapshot(img, len, serial, bootedSlot);
+  return update_snapshot(img, len, serial, running);
 }
 
 // Verify one slot completely (expanding into the buffer); answers the length or FE_*.
