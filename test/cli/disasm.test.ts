@@ -1,11 +1,18 @@
 // talc disasm: compiles a class with its superclass's fields and prints the
 // compiler's disassembly.
 import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { kernelDir } from "../../host-tools/classpath.js";
+import { disassemble, readClassFile } from "../../host-tools/compiler/index.js";
+import { TalcVM } from "../../host-tools/vm/vmhost.js";
 import { talc, tempDir, lines } from "./helpers.js";
 
 const t = tempDir({
   "Base.som": "Base = (\n    | a b |\n    a = ( ^a )\n)\n",
   "Derived.som": "Derived = Base (\n    | c |\n    sum = ( ^a + b + c )\n    greet = ( 'hi there' println )\n)\n",
+  "Meta.som": "Meta = (\n    ----\n    | count |\n    bump = ( count := count + 1. ^count )\n)\n",
+  "SubMeta.som": "SubMeta = Meta (\n    | x |\n    x = ( ^x )\n    ----\n    | extra |\n    both = ( ^count + extra )\n)\n",
   "Broken.som": "Broken = (\n    run = ( ^^ )\n)\n",
   "Orphan.som": "Orphan = Missing (\n    run = ( ^1 )\n)\n",
 });
@@ -27,6 +34,20 @@ describe("talc disasm", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/push_field\s+2/i);
     expect(r.stdout).not.toContain("greet");
+  });
+
+  it.each(["Derived", "SubMeta"])("%s: the same code as the VM host compiles when it loads the class (field layout on both sides)", async (name) => {
+    const vm = await TalcVM.create({ classPath: [t.dir, kernelDir()], stdout: () => {}, stderr: () => {} });
+    vm.bootstrap();
+    let tcf: Uint8Array | null = null;
+    vm.onCompiled = (n, bytes) => { if (n === name) tcf = bytes; };
+    expect(vm.loadClassByName(name)).toBeGreaterThan(0);
+    expect(tcf).not.toBeNull();
+    const source = readFileSync(join(t.dir, `${name}.som`), "utf8");
+    const viaVM = disassemble(readClassFile(tcf!), source).split(join(t.dir, `${name}.som`)).join(`${name}.som`);
+    const r = await talc(["disasm", name], t.dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd()).toBe(viaVM.trimEnd());
   });
 
   it("an unknown selector is one clear error", async () => {
