@@ -29,7 +29,7 @@ interface RunResult {
 }
 
 /** Run `talc run -cp <cp> <mainFile> args…` in-process from the repository root. */
-async function talcRun(cp: string[], mainFile: string, args: string[] = []): Promise<RunResult> {
+async function talcRun(cp: string[], mainFile: string, args: string[] = [], options: string[] = []): Promise<RunResult> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const chunk = (b: Uint8Array | string): Buffer => (typeof b === "string" ? Buffer.from(b, "utf8") : Buffer.from(b));
@@ -38,7 +38,7 @@ async function talcRun(cp: string[], mainFile: string, args: string[] = []): Pro
     stderr: (b) => void err.push(chunk(b)),
     cwd: ROOT,
   };
-  const argv = ["run"];
+  const argv = ["run", ...options];
   if (cp.length > 0) argv.push("-cp", cp.map((d) => relative(ROOT, d) || ".").join(":"));
   argv.push(isAbsolute(mainFile) ? relative(ROOT, mainFile) : mainFile, ...args);
   const status = await main(argv, io);
@@ -97,6 +97,19 @@ describe("SOM programs on the stand-in library", () => {
     it(name, async () => {
       const e = expectationFor(name);
       check(await talcRun([STANDIN], join(PROGRAMS, name + ".som"), e.args), e);
+    });
+  }
+});
+
+// With a small heap the collector runs often and moves everything: the same
+// programs must give the same output (identity hashes, Sets, symbols survive).
+const SMALL_HEAP_PROGRAMS = ["GcSmallHeap", "Closures", "NonLocalReturn", "IntegerBig", "HashtableBasics", "ReturnEdgeCases", "SymbolInterning"];
+
+describe("SOM programs with a small heap (--heap 512k)", () => {
+  for (const name of SMALL_HEAP_PROGRAMS) {
+    it(name, async () => {
+      const e = expectationFor(name);
+      check(await talcRun([], join(PROGRAMS, name + ".som"), e.args, ["--heap", "512k"]), e);
     });
   }
 });
