@@ -1,4 +1,4 @@
-// talc run [-cp DIR[:DIR…]] [--heap SIZE] [--stack SIZE] [--debug-vm] <main> [args…]
+// talc run [-cp DIR[:DIR…]] [--heap SIZE] [--stack SIZE] [--debug-vm] [--stats] <main> [args…]
 // talc run [--board NAME] --flash FILE [args…]      (boot a simulated board: boot.ts)
 //
 // Spec 3.14-3.15: options only before <main>; everything after <main> goes
@@ -6,6 +6,7 @@
 // or a built image (.img).  Nothing but the program's own output is printed.
 import type { Command } from "commander";
 import { buildClassPath, mainClassName } from "../classpath.js";
+import type { TalcVM } from "./engine.js";
 import { createVM } from "./vm.js";
 import { bootFromFlash, heapWanted } from "./boot.js";
 import { CliError, plainMessage, readUserFile, type CliIO, type CommandDef } from "./context.js";
@@ -18,6 +19,19 @@ interface RunOptions {
   heap?: number;
   stack?: number;
   debugVm?: boolean;
+  stats?: boolean;
+}
+
+/** Run the started program to its end; with --stats, one summary line on stderr after it. */
+async function finish(io: CliIO, vm: TalcVM, o: RunOptions): Promise<number> {
+  const t0 = performance.now();
+  const status = await vm.runToEnd();
+  if (o.stats === true) {
+    const ms = performance.now() - t0;
+    io.stderr(`talc: ${vm.bytecodes} bytecodes, ${vm.sends} sends, ${vm.gcCount} collections, ` +
+      `${vm.heapUsed} heap bytes in use, ${ms.toFixed(1)} ms, exit status ${status}\n`);
+  }
+  return status;
 }
 
 async function runImage(io: CliIO, path: string, args: string[], o: RunOptions): Promise<number> {
@@ -33,7 +47,7 @@ async function runImage(io: CliIO, path: string, args: string[], o: RunOptions):
   const entry = vm.entry();
   if (entry === null) throw new CliError(`image '${path}' has no entry class (build it with 'talc build <Main> -o ${path}')`);
   vm.start([entry, ...args]);
-  return vm.runToEnd();
+  return finish(io, vm, o);
 }
 
 async function runSource(io: CliIO, main: string, args: string[], o: RunOptions): Promise<number> {
@@ -44,7 +58,7 @@ async function runSource(io: CliIO, main: string, args: string[], o: RunOptions)
     throw new CliError(plainMessage(e));
   }
   vm.start([mainClassName(main), ...args]);
-  return vm.runToEnd();
+  return finish(io, vm, o);
 }
 
 export const runCommand: CommandDef = {
@@ -61,6 +75,7 @@ export const runCommand: CommandDef = {
       .addOption(heapOption())
       .addOption(stackOption())
       .option("--debug-vm", "use the debug build of the VM (build/talc.debug.wasm)")
+      .option("--stats", "after the program, print bytecodes, sends, collections and time on stderr")
       .option("--flash <file>", "boot a simulated board from this flash file (see 'talc flash-file'); no <main>")
       .option("--board <name>", "board of the flash file (boards/<name>/board.json)", "sim")
       .addHelpText("after", "\nExamples:\n  talc run examples/Hello.som\n  talc run -cp lib:src Main arg1 -x\n  talc run --heap 8m app.img\n  talc run --board sim --flash board.flash -- -program-arg\n");

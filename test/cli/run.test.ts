@@ -16,6 +16,7 @@ const files: Record<string, string> = {
   "Mixed.som": "Mixed = (\n    run = (\n        'out1' println. system errorPrintln: 'err1'.\n        'out2' println. system errorPrintln: 'err2'\n    )\n)\n",
   "Misnamed.som": "Nil2 = (\n    run = ( 'x' println )\n)\n",
   "brokenlib/Boolean.som": "Boolean = (\n    ifTrue: b = ( ^^b )\n)\n",
+  "Loop.som": "Loop = (\n    run: args = (\n        | n |\n        n := 0.\n        1 to: (args at: 2) asInteger do: [ :i | n := n + (self twice: i) ]\n    )\n    twice: i = ( ^i * 2 )\n)\n",
   "Unknown.som": "Unknown = (\n    run = ( 1 println. nil foo )\n)\n",
 };
 const t = tempDir(files);
@@ -138,6 +139,21 @@ describe("talc run", () => {
     const r = await talc(["run", "Mixed.som"], t.dir);
     expect(r.status).toBe(0);
     expect(r.order.join("")).toBe("1:out1\n2:err1\n1:out2\n2:err2\n");
+  });
+
+  it("--stats adds one line on stderr after the program, with real counts", async () => {
+    const stat = /^talc: (\d+) bytecodes, (\d+) sends, (\d+) collections, (\d+) heap bytes in use, [\d.]+ ms, exit status 0\n$/;
+    const small = await talc(["run", "--stats", "Loop.som", "10"], t.dir);
+    const big = await talc(["run", "--stats", "Loop.som", "1000"], t.dir);
+    expect(small.stdout).toBe("");
+    const [s, b] = [stat.exec(small.stderr), stat.exec(big.stderr)];
+    expect(s, small.stderr).not.toBeNull();
+    expect(b, big.stderr).not.toBeNull();
+    // 990 more iterations: at least 990 more sends of twice: and several bytecodes each.
+    expect(Number(b![2]) - Number(s![2])).toBeGreaterThanOrEqual(990);
+    expect(Number(b![1]) - Number(s![1])).toBeGreaterThanOrEqual(990 * 5);
+    // Without --stats nothing but the program's output.
+    expect((await talc(["run", "Loop.som", "10"], t.dir)).stderr).toBe("");
   });
 
   it("--debug-vm runs the debug build with the same result", async () => {
