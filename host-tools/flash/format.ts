@@ -1,6 +1,7 @@
 // Flash image files (.tfi): pack a plain VM image, read and verify one.
 // Layout: vm-as/flash/layout.ts (FI_*), prose: docs/IMAGE-FORMAT.md.
 // Checks and messages mirror vm-as/flash/slot.ts, in the same order.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { deflateRawSync, gzipSync, inflateRawSync, constants as zc } from "node:zlib";
 import { deflateSync as fflateDeflate } from "fflate";
@@ -262,8 +263,18 @@ export interface PackStats {
   ratio: number;
 }
 
+/** Size of `gzip -9 -n` output for `raw` (the gzip tool when installed, else zlib level 9). */
+export function gzip9Size(raw: Uint8Array): { bytes: number; tool: "gzip" | "zlib" } {
+  try {
+    const out = execFileSync("gzip", ["-9", "-n", "-c"], { input: raw, maxBuffer: raw.length * 2 + 65536, stdio: ["pipe", "pipe", "ignore"] });
+    return { bytes: out.length, tool: "gzip" };
+  } catch {
+    return { bytes: gzipSync(raw, { level: 9 }).length, tool: "zlib" };
+  }
+}
+
 export function packStats(raw: Uint8Array, packed: Uint8Array): PackStats {
-  const gz = gzipSync(raw, { level: 9 }).length;
+  const gz = gzip9Size(raw).bytes;
   return {
     rawBytes: raw.length,
     packedBytes: packed.length,
