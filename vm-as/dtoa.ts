@@ -187,25 +187,40 @@ function shortest(x: f64, dig: usize): i32 {
     } else break;
   }
 
-  // Digit generation.
+  // Digit generation on fixed-width numbers of W = sn + 1 limbs (zero-padded):
+  // r < s and mp, mm < s on entry to each step (otherwise the previous step would
+  // have stopped), so after the multiplication by 10 everything is < 10 s < 2^(32 W).
+  let W = sn + 1;
+  zeroPad(r, rn, W); zeroPad(s, sn, W); zeroPad(mp, mpn, W); zeroPad(mm, mmn, W);
+  let same = big_cmpMag(mp, mpn, mm, mmn) == 0;          // m+ == m-: update one of them
+  // Divisor estimate for the digit: top two limbs of s, rounded up (s[sn-1] != 0).
+  let sTop = <f64>L(s, sn - 1) * 4294967296.0 + <f64>(sn >= 2 ? L(s, sn - 2) : 0) + 1.0;
   let n = 0;
   while (true) {
-    rn = mulSmall(r, rn, 10);
-    mpn = mulSmall(mp, mpn, 10);
-    mmn = mulSmall(mm, mmn, 10);
-    let d: u32 = 0;
-    while (big_cmpMag(r, rn, s, sn) >= 0) { rn = big_sub(r, rn, false, s, sn, false, r) >> 1; d++; }
-    let c1 = big_cmpMag(r, rn, mm, mmn);
+    mul10W(r, W);
+    mul10W(mp, W);
+    if (!same) mul10W(mm, W);
+    // d = floor(r / s) <= 9, estimated from the top limbs (relative error about
+    // 2^-31 either way: off by at most one); corrected exactly both ways.
+    let rTop = (<f64>L(r, sn) * 4294967296.0 + <f64>L(r, sn - 1)) * 4294967296.0 + <f64>(sn >= 2 ? L(r, sn - 2) : 0);
+    let d = <u32>(rTop / sTop);
+    if (d > 9) d = 9;
+    if (d > 0 && mulSubW(r, s, d, W)) {
+      // went below zero: add s back (the wrap-around carry cancels the borrow)
+      do { d--; } while (!addBackW(r, s, W));
+    }
+    while (cmpW(r, s, W) >= 0) { subW(r, s, W); d++; }
+    let c1 = cmpW(r, same ? mp : mm, W);
     let lowOk = c1 < 0 || (c1 == 0 && even);             // d is inside the interval
-    let tn = big_add(r, rn, false, mp, mpn, false, t) >> 1;
-    let c2 = big_cmpMag(t, tn, s, sn);
+    addW(r, mp, t, W);
+    let c2 = cmpW(t, s, W);
     let highOk = c2 > 0 || (c2 == 0 && even);            // d + 1 is inside the interval
     if (!lowOk && !highOk) { store<u8>(dig + <usize>n, <u8>(48 + d)); n++; continue; }
     let up: bool;
     if (lowOk && highOk) {
       // nearer of d and d+1; a tie (2r == s) goes up (larger magnitude)
-      let t2 = big_shl(r, rn, false, 1, t) >> 1;
-      up = big_cmpMag(t, t2, s, sn) >= 0;
+      addW(r, r, t, W);
+      up = cmpW(t, s, W) >= 0;
     } else up = highOk;
     n = emitLast(dig, n, d, up);
     if (n < 0) { n = -n; k++; }
@@ -213,6 +228,76 @@ function shortest(x: f64, dig: usize): i32 {
   }
   while (n > 1 && load<u8>(dig + <usize>(n - 1)) == 48) n--;
   return (n << 16) | (k + 1000);
+}
+
+// ---- fixed-width helpers for the digit loop (W limbs each, no normalisation)
+
+@inline function zeroPad(p: usize, n: i32, w: i32): void {
+  if (w > n) memory.fill(p + (<usize>n << 2), 0, <usize>(w - n) << 2);
+}
+
+function mul10W(p: usize, w: i32): void {
+  let c: u64 = 0;
+  for (let i = 0; i < w; i++) {
+    let t = <u64>L(p, i) * 10 + c;
+    S(p, i, <u32>t);
+    c = t >> 32;
+  }
+}
+
+// r -= d * s (d * s < 2^(32 w)); returns true when the result went below zero
+// (r then holds it modulo 2^(32 w)).
+function mulSubW(r: usize, s: usize, d: u32, w: i32): bool {
+  let carry: u64 = 0;
+  let borrow: i64 = 0;
+  let dd = <u64>d;
+  for (let i = 0; i < w; i++) {
+    let p = <u64>L(s, i) * dd + carry;
+    carry = p >> 32;
+    let t = <i64>L(r, i) - <i64>(p & 0xFFFFFFFF) - borrow;
+    S(r, i, <u32>t);
+    borrow = (t >> 63) & 1;
+  }
+  return borrow != 0;
+}
+
+// r += s modulo 2^(32 w); returns true when a carry left the top limb.
+function addBackW(r: usize, s: usize, w: i32): bool {
+  let c: u64 = 0;
+  for (let i = 0; i < w; i++) {
+    let t = <u64>L(r, i) + <u64>L(s, i) + c;
+    S(r, i, <u32>t);
+    c = t >> 32;
+  }
+  return c != 0;
+}
+
+// r -= s, requires s <= r.
+function subW(r: usize, s: usize, w: i32): void {
+  let borrow: i64 = 0;
+  for (let i = 0; i < w; i++) {
+    let t = <i64>L(r, i) - <i64>L(s, i) - borrow;
+    S(r, i, <u32>t);
+    borrow = (t >> 63) & 1;
+  }
+}
+
+// out = a + b (fits in w limbs by the caller's bound).
+function addW(a: usize, b: usize, out: usize, w: i32): void {
+  let c: u64 = 0;
+  for (let i = 0; i < w; i++) {
+    let t = <u64>L(a, i) + <u64>L(b, i) + c;
+    S(out, i, <u32>t);
+    c = t >> 32;
+  }
+}
+
+function cmpW(a: usize, b: usize, w: i32): i32 {
+  for (let i = w - 1; i >= 0; i--) {
+    let x = L(a, i), y = L(b, i);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 const LIMIT64: u64 = <u64>1 << 60;
