@@ -6,7 +6,7 @@ import { runCommand } from "./run.js";
 import { buildCommand } from "./build.js";
 import { disasmCommand } from "./disasm.js";
 import { inspectCommand } from "./inspect.js";
-import { imageToolCommand, flashFileToolCommand } from "./flash.js";
+import { imageToolCommand, flashFileToolCommand, serialToolCommands } from "./tools.js";
 
 export const COMMANDS: readonly CommandDef[] = [
   runCommand,
@@ -15,4 +15,5 @@ export const COMMANDS: readonly CommandDef[] = [
   inspectCommand,
   imageToolCommand,
   flashFileToolCommand,
+  ...serialToolCommands,
 ];
