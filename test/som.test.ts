@@ -103,7 +103,7 @@ describe("SOM programs on the stand-in library", () => {
 
 // With a small heap the collector runs often and moves everything: the same
 // programs must give the same output (identity hashes, Sets, symbols survive).
-const SMALL_HEAP_PROGRAMS = ["GcSmallHeap", "Closures", "NonLocalReturn", "IntegerBig", "HashtableBasics", "ReturnEdgeCases", "SymbolInterning"];
+const SMALL_HEAP_PROGRAMS = ["GcSmallHeap", "Closures", "NonLocalReturn", "IntegerBig", "HashtableBasics", "ReturnEdgeCases", "SymbolInterning", "EscapeFrameReuse", "DeepGc"];
 
 describe("SOM programs with a small heap (--heap 512k)", () => {
   for (const name of SMALL_HEAP_PROGRAMS) {
