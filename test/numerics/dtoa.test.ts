@@ -3,7 +3,7 @@
 // dtoa_parse against Number() (correctly rounded in V8) on random short and long
 // decimal text, exact midpoints between doubles, and every formatted double.
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildNumerics, ensure, Rng, type Numerics } from "./harness.js";
+import { buildNumerics, cpuMs, ensure, Rng, type Numerics } from "./harness.js";
 
 let N: Numerics;
 let OUT = 0, TXT = 0, RES = 0;
@@ -193,9 +193,9 @@ describe("dtoa_parse", () => {
 
   it("parses 100000-digit input in well under a second", () => {
     const s = "1." + "3".repeat(100000) + "e-200";
-    const t = performance.now();
+    const t = cpuMs();
     expect(parse(s)).toBe(Number(s));
-    expect(performance.now() - t).toBeLessThan(1000);
+    expect(cpuMs() - t).toBeLessThan(1000);
   });
 });
 

@@ -104,3 +104,9 @@ export class Rng {
     return m;
   }
 }
+
+/** CPU milliseconds used by this process so far (timing assertions stay valid on a loaded machine). */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
