@@ -4,7 +4,9 @@
 //   2. with the stand-in standard library (test/standin) first on the class path.
 // Both runs must give exactly the expected stdout (NAME.out) and exit status
 // (NAME.status, default 0); NAME.err, if present, holds substrings (one per
-// line) that stderr must contain; NAME.args holds program arguments, one per
+// line) that stderr must contain, except that a line `last: TEXT` means the
+// last line of stderr must be exactly TEXT (spec 5.4: the message of a VM
+// runtime error is the last line); NAME.args holds program arguments, one per
 // line.
 //
 // Also: the SOM unit tests (test/som/unit, TestRunner main class) on both
@@ -79,7 +81,10 @@ function expectationFor(name: string): Expectation {
 function check(r: RunResult, e: Expectation): void {
   // Status last, so that a wrong output shows the most useful diff first.
   expect(r.stdout).toBe(e.stdout);
-  for (const part of e.err) expect(r.stderr).toContain(part);
+  for (const part of e.err) {
+    if (part.startsWith("last: ")) expect(r.stderr.trimEnd().split("\n").pop()).toBe(part.slice(6));
+    else expect(r.stderr).toContain(part);
+  }
   expect({ status: r.status, stderr: r.status === e.status ? "" : r.stderr }).toEqual({ status: e.status, stderr: "" });
 }
 
@@ -160,6 +165,17 @@ describe("class path", () => {
   it("a main class that cannot be found is reported by System>>resolve:", async () => {
     const r = await talcRun([PROGRAMS], "NoSuchMainClassAnywhere");
     expect(r.stdout).toBe("\nERROR: Tried loading 'NoSuchMainClassAnywhere' as a class, but failed.\n");
+    expect(r.status).toBe(1);
+  });
+
+  it("a compile error is reported as file:line:col: message, the source line and a caret (spec 5.5)", async () => {
+    const r = await talcRun([], join(PROGRAMS, "CeSyntax.som"));
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines.length).toBe(3);
+    expect(lines[0]).toMatch(/CeSyntax\.som:3:10: \S/);
+    expect(lines[1]).toBe("    ^1 + )");
+    expect(lines[2]).toBe("         ^");
+    expect(r.stdout).toBe("");
     expect(r.status).toBe(1);
   });
 
