@@ -45,6 +45,9 @@
 //   * big_add / big_sub: `out` may be the very same address as `a` or `b`.
 //   * big_shl / big_shrFloor: `out` may be the very same address as `a`.
 //   * big_and / big_xor do not use `tmp` (it is kept for the contract).
+//   * big_fromDouble accepts any finite x and answers trunc(x) (toward zero).
+//   * big_sqrtDouble of a negative value is NaN (the caller raises the error).
+//   * big_quoTrunc writes at most max(an - bn + 1, 0) limbs when bn >= 2 (an when bn == 1).
 //   * Inputs must be normalised; a zero input may have any address (it is not read).
 //
 // Limb layout (magnitude 0x0000000A_00000001_FFFFFFFF, n = 3):

@@ -160,6 +160,19 @@ describe("bigint: arithmetic against JS BigInt", () => {
     }
   });
 
+  it("add and sub with out == a or out == b (documented extra guarantee)", () => {
+    for (const [a, b] of pairs.slice(0, 1500)) {
+      for (const which of ["a", "b"] as const) {
+        for (const op of ["big_add", "big_sub"] as const) {
+          const an = writeMag(N, A, a), bn = writeMag(N, B, b);
+          const out = which === "a" ? A : B;
+          const p = Number(N.fn[op](A, an, a < 0n, B, bn, b < 0n, out));
+          expect(readPacked(N, out, p)).toBe(op === "big_add" ? a + b : a - b);
+        }
+      }
+    }
+  });
+
   it("spec 3.16 examples", () => {
     const big = (s: string): bigint => BigInt(s);
     expect(binary("big_add", big("9223372036854775807"), 1n, 3, -1)).toBe(9223372036854775808n);
@@ -252,6 +265,15 @@ describe("bigint: conversions against JS BigInt", () => {
       const p = Number(N.fn.big_fromDouble(d, OUT));
       expect(guardOk(OUT, 33 * 4)).toBe(true);
       expect(readPacked(N, OUT, p)).toBe(BigInt(d));
+    }
+  });
+
+  it("fromDouble truncates non-integral input toward zero (documented extra guarantee)", () => {
+    const ds = [0.5, -0.5, 2.7, -2.7, 1e-310, -5e-324, 123456.999, -(2 ** 52 + 0.5), 4503599627370495.5];
+    for (let i = 0; i < 2000; i++) ds.push((rng.u32() - 2 ** 31) * 2 ** -rng.int(60));
+    for (const d of ds) {
+      const p = Number(N.fn.big_fromDouble(d, OUT));
+      expect(readPacked(N, OUT, p)).toBe(BigInt(Math.trunc(d)));
     }
   });
 
