@@ -47,7 +47,9 @@ async function run(program: Command, argv: string[], io: CommandIO): Promise<num
     return status;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+      // help shown because no command was given: a usage error unless asked for
+      if (e.code === "commander.help") return e.exitCode === 0 ? 0 : 2;
       return 2;
     }
     if (e instanceof Failure || e instanceof FlashImageError || e instanceof DeviceError
@@ -100,7 +102,7 @@ function statLines(raw: Uint8Array, packed: Uint8Array): { lines: string[]; json
 }
 
 export async function imageCommand(argv: string[], io: CommandIO): Promise<number> {
-  const program = new Command("image")
+  const program = new Command("talc image")
     .description("pack, unpack and inspect Talc flash images (.tfi)")
     .showHelpAfterError("(run with --help for usage)");
 
@@ -192,7 +194,7 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
         if (!(e instanceof FlashImageError)) throw e;
         if (o.json) io.stdout(JSON.stringify({ file: input, kind: "flash-image", valid: false, error: e.message }, null, 2) + "\n");
         else io.stdout(lines.join("\n") + "\n");
-        io.stderr(`image info: ${input}: ${e.message}\n`);
+        io.stderr(`talc image: ${input}: ${e.message}\n`);
         status = 1;
       }
     });
@@ -225,7 +227,7 @@ function imageForBoard(io: CommandIO, file: string, b: Board): Uint8Array {
 }
 
 export async function flashFileCommand(argv: string[], io: CommandIO): Promise<number> {
-  const program = new Command("flash-file")
+  const program = new Command("talc flash-file")
     .description("create, write and inspect flash files (a board's whole flash as a plain file)")
     .showHelpAfterError("(run with --help for usage)");
 

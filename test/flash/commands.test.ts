@@ -65,7 +65,7 @@ describe("talc image", () => {
     expect(u.o.err).toMatch(/unknown option/);
     const m = io(dir);
     expect(await imageCommand(["info", "nope.tfi"], m.io)).toBe(1);
-    expect(m.o.err).toBe("image: nope.tfi: no such file\n");
+    expect(m.o.err).toBe("talc image: nope.tfi: no such file\n");
     const nb = io(dir);
     expect(await imageCommand(["pack", "app.img", "-o", "x.tfi", "--board", "nosuch"], nb.io)).toBe(1);
     expect(nb.o.err).toMatch(/unknown board 'nosuch' \(known: .*sim/);
@@ -125,5 +125,16 @@ describe("talc flash-file", () => {
     const wf = io(dir);
     expect(await flashFileCommand(["write", "nofile.flash", "a.img"], wf.io)).toBe(1);
     expect(wf.o.err).toMatch(/no such flash file/);
+  });
+});
+
+describe("no command", () => {
+  it("prints usage on stderr with status 2", async () => {
+    const a = io(tmpdir());
+    expect(await imageCommand([], a.io)).toBe(2);
+    expect(a.o.err).toMatch(/Usage: talc image/);
+    const b = io(tmpdir());
+    expect(await flashFileCommand(["nosuch"], b.io)).toBe(2);
+    expect(b.o.err).toMatch(/unknown command 'nosuch'/);
   });
 });
