@@ -189,10 +189,10 @@ describe("class path", () => {
     // Array>>copyFrom:to: calls Array new: -1: a runtime error inside library code.
     const r = await talcRun([STANDIN, PROGRAMS], join(PROGRAMS, "ErrLibraryFrame.som"));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("standin");
+    expect(r.stderr).toContain("standin/Array.som");
     const k = await talcRun([], join(PROGRAMS, "ErrLibraryFrame.som"));
     expect(k.status).toBe(1);
     expect(k.stderr).not.toContain("standin");
-    expect(k.stderr).toContain("kernel");
+    expect(k.stderr).toContain("kernel/Array.som");
   });
 });
