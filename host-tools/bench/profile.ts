@@ -29,7 +29,16 @@ const OPS = memory.data(64 * 8);
 const NE: u32 = 4096;
 const ES: u32 = 64;
 const TAB = memory.data(4096 * 64);
-export function prof_op(op: i32): void { const p = OPS + ((op as usize) << 3); store<u64>(p, load<u64>(p) + 1); }
+const PAIRS = memory.data(64 * 64 * 8);
+let lastOp: i32 = 0;
+// Counts each opcode, and each (previous opcode, opcode) pair in execution order.
+export function prof_op(op: i32): void {
+  const p = OPS + ((op as usize) << 3);
+  store<u64>(p, load<u64>(p) + 1);
+  const q = PAIRS + ((((lastOp << 6) | op) as usize) << 3);
+  store<u64>(q, load<u64>(q) + 1);
+  lastOp = op;
+}
 function copyName(dst: usize, pos: u32, sym: u32): u32 {
   const n = obj_size(sym);
   for (let i: u32 = 0; i < n && pos < 47; i++) { store<u8>(dst + pos, load<u8>(sym + HEADER_BYTES + i)); pos++; }
@@ -55,6 +64,7 @@ export function prof_send(cls: u32, sel: u32): void {
 }
 export function prof_opsPtr(): usize { return OPS; }
 export function prof_tabPtr(): usize { return TAB; }
+export function prof_pairsPtr(): usize { return PAIRS; }
 `;
 
 /** A patch: `find` (exact text) becomes `replace`.  `group`: at least one anchor of each group must apply. */
@@ -83,7 +93,7 @@ interface ProfVM {
   runToEnd(): Promise<number>;
   readonly bytecodes: number;
   readonly sends: number;
-  readonly exports: { memory: WebAssembly.Memory; prof_opsPtr(): number; prof_tabPtr(): number };
+  readonly exports: { memory: WebAssembly.Memory; prof_opsPtr(): number; prof_tabPtr(): number; prof_pairsPtr(): number };
 }
 interface ProfHost {
   TalcVM: { create(o: { classPath: string[]; heapBytes: number; stdout(b: Uint8Array): void; stderr(b: Uint8Array): void }): Promise<ProfVM> };
@@ -116,7 +126,7 @@ function buildInstrumented(root: string, dir: string): void {
     }
   }
   const idx = join(dir, "vm-as", "index.ts");
-  writeFileSync(idx, readFileSync(idx, "utf8") + '\nexport { prof_opsPtr, prof_tabPtr } from "./prof";\n');
+  writeFileSync(idx, readFileSync(idx, "utf8") + '\nexport { prof_opsPtr, prof_tabPtr, prof_pairsPtr } from "./prof";\n');
   try {
     execFileSync(join(root, "node_modules", ".bin", "asc"), ["vm-as/index.ts", "--target", "release"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
@@ -171,7 +181,9 @@ async function main(argv: string[]): Promise<number> {
     const ex = vm.exports;
     const opsP = ex.prof_opsPtr();
     const tabP = ex.prof_tabPtr();
+    const pairsP = ex.prof_pairsPtr();
     new Uint8Array(ex.memory.buffer, opsP, 64 * 8).fill(0);
+    new Uint8Array(ex.memory.buffer, pairsP, 64 * 64 * 8).fill(0);
     new Uint8Array(ex.memory.buffer, tabP, 4096 * 64).fill(0);
     const b0 = vm.bytecodes;
     const s0 = vm.sends;
@@ -186,6 +198,12 @@ async function main(argv: string[]): Promise<number> {
       if (c > 0) ops.push([isa.OP_NAMES[i] || `op${i}`, c]);
     }
     ops.sort((a, b) => b[1] - a[1]);
+    const pairs: [string, number][] = [];
+    for (let i = 0; i < 64 * 64; i++) {
+      const c = Number(mem.getBigUint64(pairsP + i * 8, true));
+      if (c > 0) pairs.push([`${isa.OP_NAMES[i >> 6] || `op${i >> 6}`} -> ${isa.OP_NAMES[i & 63] || `op${i & 63}`}`, c]);
+    }
+    pairs.sort((a, b) => b[1] - a[1]);
     const sendRows: [string, number][] = [];
     for (let i = 0; i < 4096; i++) {
       const e = tabP + i * 64;
@@ -198,6 +216,8 @@ async function main(argv: string[]): Promise<number> {
     let out = `${name} ${arg}: exit status ${status}; ${bytecodes} bytecodes, ${sends} full sends` +
       (sends > 0 ? ` (${(bytecodes / sends).toFixed(1)} bytecodes per send)` : "") + "\n\ntop opcodes:\n";
     for (const [n, c] of ops.slice(0, opts.top)) out += `  ${pct(c, bytecodes)}  ${String(c).padStart(12)}  ${n}\n`;
+    out += "\ntop opcode pairs (previous -> next, in execution order):\n";
+    for (const [n, c] of pairs.slice(0, opts.top)) out += `  ${pct(c, bytecodes)}  ${String(c).padStart(12)}  ${n}\n`;
     out += "\ntop full sends (receiver class>>selector):\n";
     for (const [n, c] of sendRows.slice(0, opts.top)) out += `  ${pct(c, sends)}  ${String(c).padStart(12)}  ${n}\n`;
     process.stdout.write(out);
