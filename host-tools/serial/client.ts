@@ -256,17 +256,37 @@ export class DeviceClient {
 
   boot(): Promise<Uint8Array> { return this.call(T_BOOT, new Uint8Array(0)); }
 
-  /** Ask for a reset and wait for the device to announce itself. */
+  /**
+   * Ask for a reset and answer the device's INFO after it: its ANNOUNCE, or,
+   * when that is lost on the line, a HELLO answered after the reset (any
+   * answer that arrives after the RESET reply comes from the new boot).
+   */
   async reset(mode = RESET_RUN, waitMs = 15000): Promise<DeviceInfo | null> {
+    const deadline = Date.now() + waitMs;
     const before = this.announces;
-    const announced = this.waitAnnounce(waitMs, before);
-    for (let attempt = 0; attempt < 4 && this.announces === before; attempt++) {
+    const announced = this.waitAnnounce(waitMs, before).catch(() => null);
+    let replied = false;
+    for (let attempt = 0; attempt < 6 && this.announces === before && !replied; attempt++) {
       const r = await this.exchange(T_RESET, Uint8Array.of(mode), this.deadline(20, 20));
-      if (r.kind === "reply" || r.kind === "reset") break;
-      if (r.kind === "error") throw r.error;
-      if (r.kind === "closed") throw new LinkClosedError();
+      if (r.kind === "reply") replied = true;
+      else if (r.kind === "reset") break;
+      else if (r.kind === "error") throw r.error;
+      else if (r.kind === "closed") throw new LinkClosedError();
     }
-    return announced;
+    if (this.announces > before) return this.lastAnnounce;
+    // Give the announce a moment, then ask.
+    const quick = await Promise.race([announced, new Promise<"late">((res) => setTimeout(() => res("late"), 2000))]);
+    if (quick !== "late" && quick !== null) return quick;
+    if (this.announces > before) return this.lastAnnounce;
+    while (Date.now() < deadline) {
+      try {
+        return await this.hello(3);
+      } catch (e) {
+        if (e instanceof ResetError) return e.info ?? this.lastAnnounce;
+        if (!(e instanceof TimeoutError)) throw e;
+      }
+    }
+    throw new TimeoutError(`the device did not come back within ${waitMs / 1000} s after a reset`);
   }
 
   /** Resolves with the next ANNOUNCE after the `after`-th, or rejects after `ms`. */

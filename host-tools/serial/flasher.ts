@@ -41,6 +41,9 @@ export interface FlashOptions {
   progress?: (p: FlashProgress) => void;
   /** WRITE requests in flight (default 3). */
   window?: number;
+  /** Data bytes per WRITE (default WRITE_CHUNK, 1024); halved after a pass
+   *  lost to line errors, down to 128. */
+  chunk?: number;
   /** Passes before giving up (default 6). */
   maxPasses?: number;
   /** Give up (for tests that kill the host mid-transfer). */
@@ -116,74 +119,86 @@ export async function flashImage(client: DeviceClient, image: Uint8Array, opts: 
     opts.progress?.({ phase, done: Math.min(done, image.length), total: image.length, bytesPerSec: rate() });
   const aborted = () => { if (opts.signal?.aborted) throw new FlashError("flash interrupted"); };
 
-  const maxPasses = opts.maxPasses ?? 6;
-  let complete = false;
-  let firstPass = true;
-  for (let pass = 1; pass <= maxPasses && !complete; pass++) {
-    res.passes = pass;
+  try {
+    const maxPasses = opts.maxPasses ?? 6;
+    let chunkSize = Math.max(16, Math.min(WRITE_CHUNK, opts.chunk ?? WRITE_CHUNK));
+    let complete = false;
+    let firstPass = true;
+    for (let pass = 1; pass <= maxPasses && !complete; pass++) {
+      res.passes = pass;
+      aborted();
+      try {
+        report("checking", 0);
+        const sums = await client.sums(base, sector, nSectors);
+        const todo: number[] = [];
+        for (let i = 0; i < nSectors; i++) if (sums[i] !== want[i]) todo.push(i);
+        if (firstPass) { res.sectorsSkipped = nSectors - todo.length; firstPass = false; }
+        if (todo.length === 0) { complete = true; break; }
+        log(`pass ${pass}: ${nSectors - todo.length} of ${nSectors} sectors already match, ${todo.length} to write`);
+        let done = (nSectors - todo.length) * sector;
+        report("erasing", done);
+        // Erase runs of non-blank sectors (a barrier: no write is in flight).
+        const dirty = todo.filter((i) => sums[i] !== blank);
+        for (let k = 0; k < dirty.length;) {
+          let j = k;
+          while (j + 1 < dirty.length && dirty[j + 1] === dirty[j]! + 1) j++;
+          aborted();
+          await client.erase(base + dirty[k]! * sector, (j - k + 1) * sector);
+          k = j + 1;
+        }
+        // Chunks to write, in order, skipping all-0xFF ones (already blank).
+        const chunks: number[] = [];
+        for (const i of todo) {
+          for (let off = i * sector; off < (i + 1) * sector && off < image.length; off += chunkSize) {
+            const end = Math.min(off + chunkSize, image.length);
+            if (padded.subarray(off, end).some((b) => b !== 0xff)) chunks.push(off);
+            else done += end - off;
+          }
+          if ((i + 1) * sector > image.length) done += (i + 1) * sector - image.length;
+        }
+        report("writing", done);
+        writeStart = performance.now();
+        try {
+          await writeStream(client, base, image, chunks, chunkSize, opts.window ?? 3, (n) => {
+            written += n; res.bytesWritten += n; done += n; report("writing", done);
+          }, aborted, log);
+        } finally {
+          res.writeSeconds += (performance.now() - writeStart) / 1000;
+          writeStart = 0;
+        }
+        res.sectorsWritten += todo.length;
+      } catch (e) {
+        if (!(e instanceof ResetError || e instanceof TimeoutError
+          || (e instanceof DeviceError && e.code === E_NOT_ERASED))) throw e;
+        log(`pass ${pass} interrupted: ${e instanceof ResetError ? "the device reset" : e.message}; resynchronising`);
+        if (e instanceof TimeoutError && chunkSize > 128) {
+          chunkSize = Math.max(128, chunkSize >> 1);
+          log(`noisy line: ${chunkSize}-byte writes from now on`);
+        }
+        aborted();
+        info = await resync(client, slot);
+      }
+    }
+    if (!complete) {
+      throw new FlashError(`the image did not reach the device after ${maxPasses} passes (line too noisy or device resetting); the device still boots its previous image; run the same command again to resume`);
+    }
+
+    // Verify the whole range by SHA-256 (CRC-32 if the device has no SHA-256).
+    report("verifying", image.length);
     aborted();
     try {
-      report("checking", 0);
-      const sums = await client.sums(base, sector, nSectors);
-      const todo: number[] = [];
-      for (let i = 0; i < nSectors; i++) if (sums[i] !== want[i]) todo.push(i);
-      if (firstPass) { res.sectorsSkipped = nSectors - todo.length; firstPass = false; }
-      if (todo.length === 0) { complete = true; break; }
-      log(`pass ${pass}: ${nSectors - todo.length} of ${nSectors} sectors already match, ${todo.length} to write`);
-      let done = (nSectors - todo.length) * sector;
-      report("erasing", done);
-      // Erase runs of non-blank sectors (a barrier: no write is in flight).
-      const dirty = todo.filter((i) => sums[i] !== blank);
-      for (let k = 0; k < dirty.length;) {
-        let j = k;
-        while (j + 1 < dirty.length && dirty[j + 1] === dirty[j]! + 1) j++;
-        aborted();
-        await client.erase(base + dirty[k]! * sector, (j - k + 1) * sector);
-        k = j + 1;
-      }
-      // Chunks to write, in order, skipping all-0xFF ones (already blank).
-      const chunks: number[] = [];
-      for (const i of todo) {
-        for (let off = i * sector; off < (i + 1) * sector && off < image.length; off += WRITE_CHUNK) {
-          const end = Math.min(off + WRITE_CHUNK, image.length);
-          if (padded.subarray(off, end).some((b) => b !== 0xff)) chunks.push(off);
-          else done += end - off;
-        }
-        if ((i + 1) * sector > image.length) done += (i + 1) * sector - image.length;
-      }
-      report("writing", done);
-      writeStart = performance.now();
-      try {
-        await writeStream(client, base, image, chunks, opts.window ?? 3, (n) => {
-          written += n; res.bytesWritten += n; done += n; report("writing", done);
-        }, aborted, log);
-      } finally {
-        res.writeSeconds += (performance.now() - writeStart) / 1000;
-        writeStart = 0;
-      }
-      res.sectorsWritten += todo.length;
+      const digest = await client.hash(HASH_SHA256, base, image.length);
+      const mine = createHash("sha256").update(image).digest();
+      if (!Buffer.from(digest).equals(mine)) throw new FlashError("verification failed: the slot's SHA-256 differs from the image's after writing; run the same command again");
     } catch (e) {
-      if (!(e instanceof ResetError || e instanceof TimeoutError
-        || (e instanceof DeviceError && e.code === E_NOT_ERASED))) throw e;
-      log(`pass ${pass} interrupted: ${e instanceof ResetError ? "the device reset" : e.message}; resynchronising`);
-      aborted();
-      info = await resync(client, slot);
+      if (!(e instanceof DeviceError && e.code === E_UNSUPPORTED)) throw e;
+      if ((await client.crc(base, image.length)) !== crc32(image)) throw new FlashError("verification failed: the slot's CRC-32 differs from the image's");
     }
-  }
-  if (!complete) {
-    throw new FlashError(`the image did not reach the device after ${maxPasses} passes (line too noisy or device resetting); the device still boots its previous image; run the same command again to resume`);
-  }
 
-  // Verify the whole range by SHA-256 (CRC-32 if the device has no SHA-256).
-  report("verifying", image.length);
-  aborted();
-  try {
-    const digest = await client.hash(HASH_SHA256, base, image.length);
-    const mine = createHash("sha256").update(image).digest();
-    if (!Buffer.from(digest).equals(mine)) throw new FlashError("verification failed: the slot's SHA-256 differs from the image's after writing; run the same command again");
   } catch (e) {
-    if (!(e instanceof DeviceError && e.code === E_UNSUPPORTED)) throw e;
-    if ((await client.crc(base, image.length)) !== crc32(image)) throw new FlashError("verification failed: the slot's CRC-32 differs from the image's");
+    if (e instanceof FlashError && /previous image|run the same command/.test(e.message)) throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new FlashError(`${why}; the device still boots its previous image; run the same command again to resume`);
   }
 
   // Switch, reset, and see the new image announce itself.
@@ -221,9 +236,9 @@ async function resync(client: DeviceClient, slot: number): Promise<DeviceInfo> {
   return info;
 }
 
-/** WRITE `chunks` (image offsets) with up to `window` requests in flight. */
+/** WRITE `chunks` (image offsets, `chunkSize` bytes each) with up to `window` requests in flight. */
 async function writeStream(
-  client: DeviceClient, base: number, image: Uint8Array, chunks: number[], window: number,
+  client: DeviceClient, base: number, image: Uint8Array, chunks: number[], chunkSize: number, window: number,
   acked: (bytes: number) => void, aborted: () => void, log: (s: string) => void,
 ): Promise<void> {
   const queue = chunks.slice();
@@ -237,7 +252,7 @@ async function writeStream(
       try { aborted(); } catch (e) { failure = e; if (inFlight === 0) resolve(); return; }
       while (inFlight < window && queue.length > 0) {
         const off = queue.shift()!;
-        const data = image.subarray(off, Math.min(off + WRITE_CHUNK, image.length));
+        const data = image.subarray(off, Math.min(off + chunkSize, image.length));
         const payload = client.writeFrame(base + off, data);
         const frameBytes = payload.length + 16;
         const timeout = client.deadline(frameBytes, 24, queuedBytes);
