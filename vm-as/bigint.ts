@@ -47,6 +47,7 @@
 //   * big_and / big_xor do not use `tmp` (it is kept for the contract).
 //   * big_fromDouble accepts any finite x and answers trunc(x) (toward zero).
 //   * big_sqrtDouble of a negative value is NaN (the caller raises the error).
+//   * Division by zero (bn == 0, a contract violation) answers 0 instead of trapping.
 //   * big_quoTrunc writes at most max(an - bn + 1, 0) limbs when bn >= 2 (an when bn == 1).
 //   * Inputs must be normalised; a zero input may have any address (it is not read).
 //
@@ -256,6 +257,7 @@ function divKnuth(a: usize, an: i32, b: usize, bn: i32, q: usize, tmp: usize): i
 // Remainder of |a| / |b| into r (bn limbs); returns its normalised length.
 // Division must be possible (bn >= 1); tmp as in the contract.
 function magRem(a: usize, an: i32, b: usize, bn: i32, r: usize, tmp: usize): i32 {
+  if (bn == 0) return 0;                   // contract violation: answer 0 rather than trap
   if (an < bn) { copyLimbs(r, a, an); return an; }
   if (bn == 1) {
     let rem = divSmall(a, an, L(b, 0), 0);
@@ -275,7 +277,7 @@ function magRem(a: usize, an: i32, b: usize, bn: i32, r: usize, tmp: usize): i32
 }
 
 export function big_quoTrunc(a: usize, an: i32, aneg: bool, b: usize, bn: i32, bneg: bool, q: usize, tmp: usize): i32 {
-  if (an < bn) return 0;
+  if (an < bn || bn == 0) return 0;        // (b == 0 breaks the contract: 0 rather than a trap)
   let qn: i32;
   if (bn == 1) {
     divSmall(a, an, L(b, 0), q);
