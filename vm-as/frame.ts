@@ -30,3 +30,12 @@ export const FH_LP: i32 = 20;
 export const FH_BYTES: i32 = 24;
 export const STACK_RESERVE: i32 = 4096 + 64;
 export const MAX_FRAME_WORDS: i32 = 1000;   // locals + max stack per method
+
+// Quick methods (see linker.ts quickKind): M_PRIMITIVE values of bytecode
+// methods the interpreter runs without a frame.
+export const QUICK_SELF: i32 = -1;
+export const QUICK_TRUE: i32 = -2;
+export const QUICK_FALSE: i32 = -3;
+export const QUICK_NIL: i32 = -4;
+export const QUICK_GET: i32 = -16;     // - field index
+export const QUICK_SET: i32 = -1024;   // - field index

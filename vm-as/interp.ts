@@ -10,7 +10,8 @@
 // backward jumps.
 import * as isa from "./isa";
 import {
-  M_BYTECODE, M_LITERALS, M_HOLDER, M_HEADER, M_PRIMITIVE, MH_NTEMPS_SHIFT, SO_CLASS_INTEGER, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
+  M_BYTECODE, M_LITERALS, M_HOLDER, M_HEADER, M_PRIMITIVE, MH_NTEMPS_SHIFT, MH_NCOPIED_SHIFT, MH_FLAG_NONLOCAL,
+  SO_CLASS_INTEGER, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
   BC_FIXED_SLOTS, FMT_CLOSURE, FMT_BIGPOS, FMT_BIGNEG, FMT_DOUBLE, HEADER_BYTES,
   SO_NIL, SO_TRUE, SO_FALSE, SO_SRC_NIL, SO_SRC_TRUE, SO_SRC_FALSE, SO_SPECIAL_SELECTORS,
   SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK, SO_CLASS_BLOCK1, SO_CLASS_BLOCK2, SO_CLASS_BLOCK3, SO_CLASS_ARRAY,
@@ -18,9 +19,10 @@ import {
 import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_STAT_SENDS, S_FASTMASK, S_CACHE, S_STACK_LIMIT,
   S_GC_COUNT, S_SERIAL, CACHE_ENTRIES } from "./vm";
 import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray } from "./memory";
-import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES } from "./frame";
+import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
+  QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
-import { prim_call, PR_OK } from "./prims";
+import { prim_call, PR_OK, P_BLOCK_VALUE, P_BLOCK_VALUE1, P_BLOCK_VALUE2 } from "./prims";
 import { glob_get } from "./globals";
 import { vm_finish } from "./errors";
 
@@ -99,6 +101,7 @@ export function interp_run(budget: i32): i32 {
   let fp: u32 = 0, sp: u32 = 0, ip: u32 = 0, bc: u32 = 0, lits: u32 = 0, lp: u32 = 0, self: u32 = 0;
   let nil: u32 = 0, tru: u32 = 0, fls: u32 = 0, fast: u32 = 0;
   let cache: u32 = 0, intCls: u32 = 0, limit: u32 = 0;
+  let srcNil: u32 = 0, srcTrue: u32 = 0, srcFalse: u32 = 0, arrCls: u32 = 0;
   let nsends: i32 = 0;
   for (;;) {
     // ---- reload -------------------------------------------------------------
@@ -119,6 +122,10 @@ export function interp_run(budget: i32): i32 {
     cache = st(S_CACHE);
     intCls = so(SO_CLASS_INTEGER);
     limit = st(S_STACK_LIMIT);
+    srcNil = so(SO_SRC_NIL);
+    srcTrue = so(SO_SRC_TRUE);
+    srcFalse = so(SO_SRC_FALSE);
+    arrCls = so(SO_CLASS_ARRAY);
     // ---- dispatch -----------------------------------------------------------
     for (;;) {
       const op = load<u8>(ip) as i32;
@@ -129,9 +136,9 @@ export function interp_run(budget: i32): i32 {
       switch (op) {
         case isa.OP_NOP: ip += 1; continue;
         case isa.OP_PUSH_SELF: store<u32>(sp, self); sp += 4; ip += 1; continue;
-        case isa.OP_PUSH_NIL: store<u32>(sp, so(SO_SRC_NIL)); sp += 4; ip += 1; continue;
-        case isa.OP_PUSH_TRUE: store<u32>(sp, so(SO_SRC_TRUE)); sp += 4; ip += 1; continue;
-        case isa.OP_PUSH_FALSE: store<u32>(sp, so(SO_SRC_FALSE)); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_NIL: store<u32>(sp, srcNil); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_TRUE: store<u32>(sp, srcTrue); sp += 4; ip += 1; continue;
+        case isa.OP_PUSH_FALSE: store<u32>(sp, srcFalse); sp += 4; ip += 1; continue;
         case isa.OP_PUSH_REAL_NIL: store<u32>(sp, nil); sp += 4; ip += 1; continue;
         case isa.OP_PUSH_LOCAL:
           store<u32>(sp, load<u32>(lp + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
@@ -250,12 +257,9 @@ export function interp_run(budget: i32): i32 {
           }
           continue;
         }
-        case isa.OP_JUMP_IF_TRUE:
-        case isa.OP_JUMP_IF_FALSE: {
+        case isa.OP_JUMP_IF_TRUE: {
           const v = load<u32>(sp - 4);
-          const want = op == isa.OP_JUMP_IF_TRUE ? tru : fls;
-          const other = op == isa.OP_JUMP_IF_TRUE ? fls : tru;
-          if (v == want) {
+          if (v == tru) {
             sp -= 4;
             const off = load<i16>(ip, 1) as i32;
             ip = ((ip as i32) + 5 + off) as u32;
@@ -266,7 +270,24 @@ export function interp_run(budget: i32): i32 {
             }
             continue;
           }
-          if (v == other) { sp -= 4; ip += 5; continue; }
+          if (v == fls) { sp -= 4; ip += 5; continue; }
+          ip = ((ip as i32) + 5 + (load<i16>(ip, 3) as i32)) as u32;
+          continue;
+        }
+        case isa.OP_JUMP_IF_FALSE: {
+          const v = load<u32>(sp - 4);
+          if (v == fls) {
+            sp -= 4;
+            const off = load<i16>(ip, 1) as i32;
+            ip = ((ip as i32) + 5 + off) as u32;
+            if (off < 0 && count >= budget) {
+              store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+              stSet(S_SP, sp);
+              break;
+            }
+            continue;
+          }
+          if (v == tru) { sp -= 4; ip += 5; continue; }
           ip = ((ip as i32) + 5 + (load<i16>(ip, 3) as i32)) as u32;
           continue;
         }
@@ -291,57 +312,370 @@ export function interp_run(budget: i32): i32 {
           continue;
         }
         // ---- special sends --------------------------------------------------------
-        case isa.OP_ADD: case isa.OP_SUB: case isa.OP_MUL: case isa.OP_DIV: case isa.OP_MOD:
-        case isa.OP_LT: case isa.OP_GT: case isa.OP_LE: case isa.OP_GE: case isa.OP_EQ: case isa.OP_NE:
-        case isa.OP_EQEQ: case isa.OP_NEQEQ: case isa.OP_BITAND: {
+        case isa.OP_ADD: {
           const a = load<u32>(sp - 8);
           const b = load<u32>(sp - 4);
-          if ((a & b & 1) != 0 && (fast & (1 << (op - isa.OP_SPECIAL_FIRST))) != 0) {
+          if ((a & b & 1) != 0 && (fast & 1) != 0) {
             const x = (a as i32) >> 1;
             const y = (b as i32) >> 1;
-            let r: u32 = 0;
-            let ok = true;
-            switch (op) {
-              case isa.OP_ADD: { const v = x + y; if (v < -0x40000000 || v > 0x3fffffff) ok = false; else r = mkSmall(v); break; }
-              case isa.OP_SUB: { const v = x - y; if (v < -0x40000000 || v > 0x3fffffff) ok = false; else r = mkSmall(v); break; }
-              case isa.OP_MUL: {
-                const v = (x as i64) * (y as i64);
-                if (v < -0x40000000 || v > 0x3fffffff) ok = false; else r = mkSmall(v as i32);
-                break;
+            const v = x + y;
+            if (v >= -0x40000000 && v <= 0x3fffffff) {
+              if (load<u8>(ip, 1) == isa.OP_POP_STORE_LOCAL) {
+                // fused with the assignment that follows
+                store<u32>(lp + ((load<u8>(ip, 2) as u32) << 2), mkSmall(v));
+                sp -= 8; ip += 3; count++;
+                continue;
               }
-              case isa.OP_DIV: {
-                if (y == 0) { ok = false; break; }
-                const v = x / y;
-                if (v > 0x3fffffff) ok = false; else r = mkSmall(v);
-                break;
-              }
-              case isa.OP_MOD: {
-                if (y == 0) { ok = false; break; }
-                let v = x % y;
-                if (v != 0 && ((v < 0) != (y < 0))) v += y;
-                r = mkSmall(v);
-                break;
-              }
-              case isa.OP_LT: r = x < y ? tru : fls; break;
-              case isa.OP_GT: r = x > y ? tru : fls; break;
-              case isa.OP_LE: r = x <= y ? tru : fls; break;
-              case isa.OP_GE: r = x >= y ? tru : fls; break;
-              case isa.OP_EQ: case isa.OP_EQEQ: r = x == y ? tru : fls; break;
-              case isa.OP_NE: case isa.OP_NEQEQ: r = x != y ? tru : fls; break;
-              case isa.OP_BITAND: r = mkSmall(x & y); break;
-              default: ok = false;
+              sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue;
             }
-            if (ok) { sp -= 4; store<u32>(sp - 4, r); ip += 1; continue; }
           }
           ip += 1;
-          sendSel = slot(so(SO_SPECIAL_SELECTORS), op - isa.OP_SPECIAL_FIRST);
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 0);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_SUB: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 2) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const v = x - y;
+            if (v >= -0x40000000 && v <= 0x3fffffff) {
+              if (load<u8>(ip, 1) == isa.OP_POP_STORE_LOCAL) {
+                // fused with the assignment that follows
+                store<u32>(lp + ((load<u8>(ip, 2) as u32) << 2), mkSmall(v));
+                sp -= 8; ip += 3; count++;
+                continue;
+              }
+              sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue;
+            }
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 1);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_MUL: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 4) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const v = (x as i64) * (y as i64);
+            if (v >= -0x40000000 && v <= 0x3fffffff) { sp -= 4; store<u32>(sp - 4, mkSmall(v as i32)); ip += 1; continue; }
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 2);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_DIV: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 8) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            if (y != 0) {
+              const v = x / y;
+              if (v <= 0x3fffffff) { sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue; }
+            }
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 3);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_MOD: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 16) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            if (y != 0) {
+              let v = x % y;
+              if (v != 0 && ((v < 0) != (y < 0))) v += y;
+              sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue;
+            }
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 4);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_LT: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 32) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x < y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 5);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_GT: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 64) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x > y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 6);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_LE: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 128) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x <= y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 7);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_GE: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 256) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x >= y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 8);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_EQ: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 512) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x == y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 9);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_NE: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 1024) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x != y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 10);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_EQEQ: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 2048) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x == y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 11);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_NEQEQ: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 4096) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            const r = x != y;
+            const nx = load<u8>(ip, 1) as i32;
+            if (nx == isa.OP_JUMP_IF_TRUE || nx == isa.OP_JUMP_IF_FALSE) {
+              // compare-and-branch: the boolean is consumed by the next jump
+              sp -= 8;
+              count++;
+              if (r == (nx == isa.OP_JUMP_IF_TRUE)) {
+                const off = load<i16>(ip, 2) as i32;
+                ip = ((ip as i32) + 6 + off) as u32;
+                if (off < 0 && count >= budget) {
+                  store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                  stSet(S_SP, sp);
+                  break;
+                }
+                continue;
+              }
+              ip += 6;
+              continue;
+            }
+            sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 12);
+          sendArgs = 1;
+          break;
+        }
+        case isa.OP_BITAND: {
+          const a = load<u32>(sp - 8);
+          const b = load<u32>(sp - 4);
+          if ((a & b & 1) != 0 && (fast & 8192) != 0) {
+            const x = (a as i32) >> 1;
+            const y = (b as i32) >> 1;
+            sp -= 4; store<u32>(sp - 4, mkSmall(x & y)); ip += 1; continue;
+          }
+          ip += 1;
+          sendSel = slot(so(SO_SPECIAL_SELECTORS), 13);
           sendArgs = 1;
           break;
         }
         case isa.OP_AT: {
           const a = load<u32>(sp - 8);
           const ix = load<u32>(sp - 4);
-          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == so(SO_CLASS_ARRAY) && (fast & (1 << 17)) != 0) {
+          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == arrCls && (fast & (1 << 17)) != 0) {
             const i = ((ix as i32) >> 1) - 1;
             if (i >= 0 && (i as u32) < obj_size(a)) {
               sp -= 4;
@@ -358,10 +692,11 @@ export function interp_run(budget: i32): i32 {
         case isa.OP_ATPUT: {
           const a = load<u32>(sp - 12);
           const ix = load<u32>(sp - 8);
-          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == so(SO_CLASS_ARRAY) && (fast & (1 << 18)) != 0) {
+          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == arrCls && (fast & (1 << 18)) != 0) {
             const i = ((ix as i32) >> 1) - 1;
             if (i >= 0 && (i as u32) < obj_size(a)) {
               store<u32>(a + HEADER_BYTES + ((i as u32) << 2), load<u32>(sp - 4));
+              if (load<u8>(ip, 1) == isa.OP_POP) { sp -= 12; ip += 2; count++; continue; }   // result unused
               sp -= 8;
               ip += 1;
               continue;
@@ -374,7 +709,7 @@ export function interp_run(budget: i32): i32 {
         }
         case isa.OP_LENGTH: {
           const a = load<u32>(sp - 4);
-          if ((a & 1) == 0 && load<u32>(a) == so(SO_CLASS_ARRAY) && (fast & (1 << 19)) != 0) {
+          if ((a & 1) == 0 && load<u32>(a) == arrCls && (fast & (1 << 19)) != 0) {
             store<u32>(sp - 4, mkSmall(obj_size(a) as i32));
             ip += 1;
             continue;
@@ -414,11 +749,46 @@ export function interp_run(budget: i32): i32 {
         break;
       }
       const code = slot(m, M_BYTECODE);
+      const pn = smallVal(slot(m, M_PRIMITIVE));
       if (code == nil) {
+        // block evaluation: push the block frame here
+        if ((pn == P_BLOCK_VALUE || pn == P_BLOCK_VALUE1 || pn == P_BLOCK_VALUE2) && (rcvr & 1) == 0 &&
+            obj_fmt(rcvr) == FMT_CLOSURE) {
+          const bm = slot(rcvr, BC_METHOD);
+          const bh = smallVal(slot(bm, M_HEADER));
+          if ((bh & 0xff) == sendArgs) {
+            const nc = (bh >> MH_NCOPIED_SHIFT) & 0xff;
+            const nt = (bh >> MH_NTEMPS_SHIFT) & 0xff;
+            const nlp = rs + 4;
+            const nfp = nlp + ((sendArgs + nc + nt) << 2);
+            if (nfp <= limit) {
+              let p = nlp + (sendArgs << 2);
+              for (let i = 0; i < nc; i++) { store<u32>(p, load<u32>(rcvr + HEADER_BYTES + ((BC_FIXED_SLOTS + i) << 2))); p += 4; }
+              for (; p < nfp; p += 4) store<u32>(p, nil);
+              self = slot(rcvr, BC_RECEIVER);
+              store<u32>(rs, self);
+              store<u32>(nfp + FH_METHOD, bm);
+              store<u32>(nfp + FH_CLOSURE, rcvr);
+              store<u32>(nfp + FH_CALLER, mkSmall(fp as i32));
+              store<u32>(nfp + FH_IP, mkSmall(0));
+              store<u32>(nfp + FH_SERIAL, mkSmall(0));
+              store<u32>(nfp + FH_LP, mkSmall(nlp as i32));
+              fp = nfp;
+              stSet(S_FP, fp);
+              lp = nlp;
+              sp = fp + FH_BYTES;
+              bc = slot(bm, M_BYTECODE) + HEADER_BYTES;
+              ip = bc;
+              lits = slot(bm, M_LITERALS) + HEADER_BYTES;
+              if (count >= budget) { stSet(S_SP, sp); break; }
+              continue;
+            }
+          }
+        }
         // primitive: no reload needed unless frames changed or the collector ran
         stSet(S_SP, sp);
         const gcs = st(S_GC_COUNT);
-        const r = prim_call(smallVal(slot(m, M_PRIMITIVE)), m, rs, sendArgs);
+        const r = prim_call(pn, m, rs, sendArgs);
         if (r == PR_OK) {
           sp = rs + 4;
           if (st(S_GC_COUNT) == gcs) continue;
@@ -426,8 +796,25 @@ export function interp_run(budget: i32): i32 {
         }
         break;
       }
+      if (pn < 0) {
+        // quick method (frame.ts QUICK_*): no frame
+        let v: u32;
+        if (pn == QUICK_SELF) v = rcvr;
+        else if (pn == QUICK_TRUE) v = srcTrue;
+        else if (pn == QUICK_FALSE) v = srcFalse;
+        else if (pn == QUICK_NIL) v = srcNil;
+        else if (pn > QUICK_SET) v = load<u32>(rcvr + HEADER_BYTES + ((QUICK_GET - pn) << 2));
+        else {
+          store<u32>(rcvr + HEADER_BYTES + ((QUICK_SET - pn) << 2), load<u32>(rs + 4));
+          v = rcvr;
+        }
+        store<u32>(rs, v);
+        sp = rs + 4;
+        continue;
+      }
       // bytecode method: push its frame here (frame.ts)
-      const ntemps = (smallVal(slot(m, M_HEADER)) >> MH_NTEMPS_SHIFT) & 0xff;
+      const mh = smallVal(slot(m, M_HEADER));
+      const ntemps = (mh >> MH_NTEMPS_SHIFT) & 0xff;
       const nlp = rs + 4;
       const nfp = nlp + ((sendArgs + ntemps) << 2);
       if (nfp > limit) {
@@ -440,8 +827,12 @@ export function interp_run(budget: i32): i32 {
       store<u32>(nfp + FH_CLOSURE, nil);
       store<u32>(nfp + FH_CALLER, mkSmall(fp as i32));
       store<u32>(nfp + FH_IP, mkSmall(0));
-      const serial = st(S_SERIAL);
-      stSet(S_SERIAL, (serial + 1) & 0x3fffffff);
+      // serials matter only for homes of blocks with ^ (MH_FLAG_NONLOCAL)
+      let serial: u32 = 0;
+      if ((mh & MH_FLAG_NONLOCAL) != 0) {
+        serial = st(S_SERIAL);
+        stSet(S_SERIAL, ((serial + 1) & 0x3fffffff) | (serial == 0x3fffffff ? 1 : 0));
+      }
       store<u32>(nfp + FH_SERIAL, mkSmall(serial as i32));
       store<u32>(nfp + FH_LP, mkSmall(nlp as i32));
       fp = nfp;

@@ -30,8 +30,9 @@ import { SPECIAL_SELECTORS, OP_COUNT, OP_OPERANDS, OP_NAMES, instructionLength,
   OP_PUSH_REMOTE, OP_STORE_REMOTE, OP_POP_STORE_REMOTE, OP_PUSH_LITERAL, OP_PUSH_GLOBAL, OP_PUSH_BLOCK,
   OP_SEND, OP_SUPER_SEND, OP_PUSH_LITERAL_W, OP_PUSH_GLOBAL_W, OP_SEND_W, OP_SUPER_SEND_W, OP_PUSH_BLOCK_W,
   OP_JUMP, OP_JUMP_IF_TRUE, OP_JUMP_IF_FALSE, OP_JUMP_IF_NIL, OP_JUMP_IF_NOT_NIL, OP_JUMP_IF_NOT_NUMBER,
-  OP_RETURN_TOP, OP_RETURN_SELF, OP_RETURN_NONLOCAL,
+  OP_RETURN_TOP, OP_RETURN_SELF, OP_RETURN_NONLOCAL, OP_PUSH_SELF, OP_PUSH_TRUE, OP_PUSH_FALSE, OP_PUSH_NIL,
 } from "./isa";
+import { QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import {
   st, stSet, so, soSet, S_SPECIALS, S_LINKING, S_MSG, S_SYMBOL_SPARE, S_LINK_LIBRARY,
 } from "./vm";
@@ -396,6 +397,27 @@ function checkLitKind(op: i32, lit: u32): bool {
   return true;
 }
 
+/**
+ * Quick methods run without a frame (interp.ts).  Their M_PRIMITIVE holds a
+ * negative SmallInteger (bytecode methods otherwise hold 0):
+ *   QUICK_SELF  ^ self             QUICK_TRUE/FALSE/NIL  ^ true / false / nil (source bindings)
+ *   QUICK_GET - i   ^ field i      QUICK_SET - i         field i := arg; ^ self
+ */
+function quickKind(code: usize, len: i32, nArgs: i32): i32 {
+  const c0 = load<u8>(code) as i32;
+  if (len == 1 && c0 == OP_RETURN_SELF) return QUICK_SELF;
+  if (len == 2 && load<u8>(code + 1) == OP_RETURN_TOP) {
+    if (c0 == OP_PUSH_SELF) return QUICK_SELF;
+    if (c0 == OP_PUSH_TRUE) return QUICK_TRUE;
+    if (c0 == OP_PUSH_FALSE) return QUICK_FALSE;
+    if (c0 == OP_PUSH_NIL) return QUICK_NIL;
+  }
+  if (len == 3 && c0 == OP_PUSH_FIELD && load<u8>(code + 2) == OP_RETURN_TOP) return QUICK_GET - (load<u8>(code + 1) as i32);
+  if (len == 5 && nArgs == 1 && c0 == OP_PUSH_LOCAL && load<u8>(code + 1) == 0 && load<u8>(code + 2) == OP_POP_STORE_FIELD &&
+      load<u8>(code + 4) == OP_RETURN_SELF) return QUICK_SET - (load<u8>(code + 3) as i32);
+  return 0;
+}
+
 function fieldCount(holder: u32): i32 {
   return smallVal(slot(holder, C_INSTSPEC)) & 0xffff;
 }
@@ -469,6 +491,7 @@ function readMethod(holder: u32, nameSym: u32, isBlock: bool, depth: i32): u32 {
     const nFields = fieldCount(holder);
     const bias = obj_class(holder) == so(SO_CLASS_METACLASS) ? C_FIXED_SLOTS : 0;
     if (!verifyCode(obj_body(slot(m, M_BYTECODE)), codeLen as i32, nArgs + nCopied + nTemps, nLits, lits, nFields, bias)) return 0;
+    if (!isBlock) setSlot(m, M_PRIMITIVE, mkSmall(quickKind(obj_body(slot(m, M_BYTECODE)), codeLen as i32, nArgs)));
   }
   return m;
 }

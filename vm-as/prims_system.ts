@@ -1,8 +1,8 @@
 // System primitives (spec 4.5).
 import { FMT_STRING, FMT_SYMBOL, FMT_DOUBLE, FMT_BIGPOS, FMT_BIGNEG, SO_NIL, SO_TRUE, SO_GLOBALS, SO_LIBRARY } from "./layout";
-import { so, st, stF, stFSet, stSet, S_SCRATCH, S_SYMBOL_SPARE, S_START_US, S_TICKS_LAST, S_ABORTED, S_FP, S_LINK_LIBRARY } from "./vm";
+import { so, st, stF, stFSet, stSet, S_SCRATCH, S_SYMBOL_SPARE, S_START_US, S_TICKS_LAST, S_ABORTED, S_FP, S_LINK_LIBRARY, S_SP } from "./vm";
 import { isSmall, smallVal, mkSmall, obj_fmt, obj_size, obj_body, mem_newStringFrom, fitsSmall } from "./memory";
-import { PR_OK, PR_STOP, arg, ret, retBool, prim_fail, prim_failType } from "./prims";
+import { PR_OK, PR_STOP, PR_FRAME, arg, ret, retBool, prim_fail, prim_failType } from "./prims";
 import { requireSymbol } from "./prims_object";
 import { dict_get, dict_put } from "./globals";
 import { io_out, io_outByte, io_err } from "./io";
@@ -23,7 +23,9 @@ export function p_global(rs: usize): i32 {
 export function p_globalPut(rs: usize): i32 {
   if (!requireSymbol(arg(rs, 0))) return PR_STOP;
   if (!dict_put(SO_GLOBALS, arg(rs, 0), arg(rs, 1))) return PR_STOP;
-  return PR_OK;
+  // #nil/#true/#false may have been rebound: the interpreter reloads its copies
+  stSet(S_SP, (rs + 4) as u32);
+  return PR_FRAME;
 }
 
 export function p_hasGlobal(rs: usize): i32 {

@@ -84,7 +84,7 @@ export function send_activate(m: u32, rs: usize, nargs: i32, closure: u32): i32 
   store<u32>(fp + FH_CALLER, mkSmall(st(S_FP) as i32));
   store<u32>(fp + FH_IP, mkSmall(0));
   const serial = st(S_SERIAL);
-  stSet(S_SERIAL, (serial + 1) & 0x3fffffff);
+  stSet(S_SERIAL, ((serial + 1) & 0x3fffffff) | (serial == 0x3fffffff ? 1 : 0));
   store<u32>(fp + FH_SERIAL, mkSmall(serial as i32));
   store<u32>(fp + FH_LP, mkSmall(lp as i32));
   stSet(S_FP, fp as u32);
@@ -95,7 +95,7 @@ export function send_activate(m: u32, rs: usize, nargs: i32, closure: u32): i32 
 /** Run method `m` (bytecode or primitive) for the send whose receiver slot is `rs`. */
 export function send_invoke(m: u32, rs: usize, nargs: i32): i32 {
   const prim = smallVal(slot(m, M_PRIMITIVE));
-  if (slot(m, M_BYTECODE) == so(SO_NIL) || prim != 0) {
+  if (slot(m, M_BYTECODE) == so(SO_NIL)) {
     const r = prim_call(prim, m, rs, nargs);
     if (r == PR_OK) stSet(S_SP, (rs + 4) as u32);
     return r;
