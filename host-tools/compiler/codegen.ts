@@ -26,7 +26,7 @@ import {
   OP_PUSH_REAL_NIL, OP_PUSH_REMOTE, OP_PUSH_SELF, OP_PUSH_SMALLINT, OP_PUSH_TRUE, OP_RETURN_NONLOCAL,
   OP_RETURN_SELF, OP_RETURN_TOP, OP_SEND, OP_SEND_W, OP_SPECIAL_FIRST, OP_SPECIAL_LAST, OP_STORE_FIELD,
   OP_STORE_LOCAL, OP_STORE_REMOTE, OP_SUPER_SEND, OP_SUPER_SEND_W, OPND_I16, OPND_I8, OPND_U16, OPND_U8,
-  OP_ADD, OP_SUB, OP_LE, OP_GE, SPECIAL_NARGS, SPECIAL_SELECTORS,
+  OP_ADD, OP_SUB, OP_LE, OP_GE, OP_EQEQ, SPECIAL_NARGS, SPECIAL_SELECTORS,
 } from "../../vm-as/isa.js";
 import { C_FIXED_SLOTS, CF_VERSION } from "../../vm-as/layout.js";
 import type { BlockExpr, ClassAst, Expr, Literal, MethodAst, SendExpr, Stmt } from "./ast.js";
@@ -71,6 +71,28 @@ interface Label {
   depth: number | null;
   fixups: { at: number; end: number }[];
 }
+
+/** A variable that lives in a temp vector other than its scope's own: see ColdCapture. */
+interface Override {
+  idx: number;
+  /** Pseudo variable holding the temp vector (a local or copied value of the frame). */
+  tv: Variable;
+}
+
+/**
+ * Variables a cold path shares by reference with the real closures it makes.
+ * The outer variables that the inlined blocks assign (plain locals of this
+ * frame) are packed into a fresh Array (`tv`, a hidden local) before the real
+ * send, the closures use it as a temp vector, and the values are copied back
+ * after the send.
+ */
+interface ColdCapture {
+  vars: Variable[];
+  index: Map<Variable, number>;
+  tv: Variable | null;
+}
+
+const NO_CAPTURE: ColdCapture = { vars: [], index: new Map(), tv: null };
 
 /** A deferred piece of cold code: placed at `label` with stack depth `depth`. */
 interface ColdStub {
@@ -176,6 +198,8 @@ class FrameGen {
     private isBlock: boolean,
     /** Where limit errors of this frame are reported. */
     private pos: SourcePos,
+    /** Outer variables reached through a cold path's temp vector (cold-path closures only). */
+    private overrides: Map<Variable, Override> = new Map(),
   ) {}
 
   // ---- emitting ---------------------------------------------------------
@@ -407,7 +431,10 @@ class FrameGen {
   // ---- variables --------------------------------------------------------
 
   private pushVar(v: Variable): void {
-    if (isRemote(v)) {
+    const o = this.overrides.get(v);
+    if (o !== undefined) {
+      this.emit(OP_PUSH_REMOTE, o.idx, this.slotOf(o.tv));
+    } else if (isRemote(v)) {
       this.emit(OP_PUSH_REMOTE, v.remoteIndex, this.slotOf(v.scope.tempVector as Variable));
     } else {
       this.emit(OP_PUSH_LOCAL, this.slotOf(v));
@@ -446,7 +473,10 @@ class FrameGen {
       this.emit(keep ? OP_STORE_FIELD : OP_POP_STORE_FIELD, this.fieldSlot(r.index, pos));
     } else if (r.kind === "var") {
       const v = r.v;
-      if (isRemote(v)) {
+      const o = this.overrides.get(v);
+      if (o !== undefined) {
+        this.emit(keep ? OP_STORE_REMOTE : OP_POP_STORE_REMOTE, o.idx, this.slotOf(o.tv));
+      } else if (isRemote(v)) {
         this.emit(keep ? OP_STORE_REMOTE : OP_POP_STORE_REMOTE, v.remoteIndex, this.slotOf(v.scope.tempVector as Variable));
       } else {
         this.emit(keep ? OP_STORE_LOCAL : OP_POP_STORE_LOCAL, this.slotOf(v));
@@ -483,13 +513,13 @@ class FrameGen {
   }
 
   /** Compile a block literal as a real block method (also the cold copy of an inlined block). */
-  compileBlock(b: BlockExpr, scope: Scope): MethodModel {
+  compileBlock(b: BlockExpr, scope: Scope, copied: Variable[]): MethodModel {
     this.nArgs = b.params.length;
-    this.nCopied = scope.freeVars.length;
+    this.nCopied = copied.length;
     scope.vars.forEach((v, i) => {
       if (v.isParam) this.slots.set(v, i);
     });
-    scope.freeVars.forEach((v, i) => this.slots.set(v, this.nArgs + i));
+    copied.forEach((v, i) => this.slots.set(v, this.nArgs + i));
     this.nextLocal = this.highWater = this.nArgs + this.nCopied;
     if (this.nextLocal > MAX_LOCALS) this.fail(b.pos, `Too many copied values in one block (limit ${MAX_LOCALS})`);
     this.enterRootScope(scope);
@@ -603,17 +633,106 @@ class FrameGen {
     }
   }
 
-  /** Push a closure for block `b` (its scope compiled as a real block). */
-  private pushBlock(b: BlockExpr): void {
+  /**
+   * Push a closure for block `b` (its scope compiled as a real block).  Its
+   * copied values are its free variables, except that variables living in a
+   * cold-path temp vector (this frame's overrides, or `cap`) are reached
+   * through that vector, which is copied instead.
+   */
+  private pushBlock(b: BlockExpr, cap: ColdCapture = NO_CAPTURE): void {
     const scope = this.scopes.blocks.get(b);
     if (scope === undefined) throw new Error("compiler bug: block without scope");
-    const gen = new FrameGen(this.ctx, this.scopes, true, b.pos);
-    const m = gen.compileBlock(b, scope);
+    const childOverrides = new Map<Variable, Override>();
+    const copied: Variable[] = [];
+    const copy = (t: Variable): void => {
+      if (!copied.includes(t)) copied.push(t);
+    };
+    for (const t of scope.freeVars) {
+      const o = this.overrides.get(t);
+      const ci = cap.index.get(t);
+      if (o !== undefined) {
+        childOverrides.set(t, o);
+        copy(o.tv);
+      } else if (ci !== undefined && cap.tv !== null) {
+        childOverrides.set(t, { idx: ci, tv: cap.tv });
+        copy(cap.tv);
+      } else {
+        copy(t);
+      }
+    }
+    const gen = new FrameGen(this.ctx, this.scopes, true, b.pos, childOverrides);
+    const m = gen.compileBlock(b, scope, copied);
     if (m.flags & METHOD_FLAG_NONLOCAL) this.nonlocal = true;
-    for (const v of scope.freeVars) this.emit(OP_PUSH_LOCAL, this.slotOf(v));
+    for (const v of copied) this.emit(OP_PUSH_LOCAL, this.slotOf(v));
     const lit = this.literal({ kind: "block", method: m }, b.pos);
-    if (lit > 255) this.emit(OP_PUSH_BLOCK_W, lit, scope.freeVars.length);
-    else this.emit(OP_PUSH_BLOCK, lit, scope.freeVars.length);
+    if (lit > 255) this.emit(OP_PUSH_BLOCK_W, lit, copied.length);
+    else this.emit(OP_PUSH_BLOCK, lit, copied.length);
+  }
+
+  /**
+   * The ColdCapture of a construct whose cold path turns `blocks` into real
+   * closures: the outer variables those blocks assign that are plain locals
+   * of this frame.  Allocates the hidden temp-vector slot (the caller
+   * releases it with the construct).
+   */
+  private coldCapture(blocks: Expr[]): ColdCapture {
+    const vars: Variable[] = [];
+    for (const b of blocks) {
+      if (b.kind !== "block") continue;
+      const scope = this.scopes.blocks.get(b);
+      if (scope === undefined) continue;
+      const free = new Set(scope.freeVars);
+      const visit = (e: Expr): void => {
+        switch (e.kind) {
+          case "assign": {
+            const r = this.scopes.refs.get(e);
+            if (r !== undefined && r.kind === "var") {
+              const v = r.v;
+              if (free.has(v) && !isRemote(v) && !this.overrides.has(v) && !vars.includes(v)) vars.push(v);
+            }
+            visit(e.value);
+            return;
+          }
+          case "block":
+            for (const st of e.body) visit(st.expr);
+            return;
+          case "send":
+            visit(e.receiver);
+            for (const a of e.args) visit(a);
+            return;
+          default:
+            return;
+        }
+      };
+      for (const st of b.body) visit(st.expr);
+    }
+    if (vars.length === 0) return NO_CAPTURE;
+    if (vars.length > 255) this.fail(this.pos, "Too many variables assigned in inlined blocks of one construct (limit 255)");
+    const tv: Variable = { name: "<cold>", decl: null, scope: this.scopes.method, isParam: false, captured: false, assigned: false, remoteIndex: -1 };
+    this.slots.set(tv, this.alloc(this.pos)[0]);
+    return { vars, index: new Map(vars.map((v, i) => [v, i])), tv };
+  }
+
+  /** Cold path, before the real send: pack the captured variables into the temp vector. */
+  private packCapture(cap: ColdCapture): void {
+    if (cap.tv === null) return;
+    const tvSlot = this.slotOf(cap.tv);
+    this.emit(OP_PUSH_NEW_ARRAY, cap.vars.length);
+    this.emit(OP_POP_STORE_LOCAL, tvSlot);
+    cap.vars.forEach((v, i) => {
+      this.pushVar(v);
+      this.emit(OP_POP_STORE_REMOTE, i, tvSlot);
+    });
+  }
+
+  /** Cold path, after the real send (result on top): copy the variables back. */
+  private unpackCapture(cap: ColdCapture): void {
+    if (cap.tv === null) return;
+    const tvSlot = this.slotOf(cap.tv);
+    cap.vars.forEach((v, i) => {
+      this.emit(OP_PUSH_REMOTE, i, tvSlot);
+      this.store({ kind: "var", v }, false, this.pos);
+    });
   }
 
   private pushEmptyBlock(pos: SourcePos): void {
@@ -669,40 +788,113 @@ class FrameGen {
   }
 
   /**
+   * Evaluate `e` as a test: jump to `target` when its value is `when`
+   * (true/false), fall through on the other Boolean, and go to `alt` with the
+   * value on the stack when it is not a Boolean.  Net stack effect 0.
+   *
+   * Inlined and:/or: (also &&, ||) whose block is a single expression are
+   * compiled as jumps instead of materialising true/false:
+   *   a and: [b]   ->  test a (false: the and: is false) ; test b
+   * A non-Boolean `a` goes to a cold path that performs the real and:/or:
+   * send and tests its result like the hot path would.
+   */
+  private jumpOn(e: Expr, when: boolean, target: Label, alt: Label): void {
+    const k = e.kind === "send" ? inlineKind(e) : null;
+    if (e.kind === "send" && (k === "and" || k === "or")) {
+      const blk = e.args[0] as BlockExpr;
+      if (blk.temps.length === 0 && blk.body.length === 1 && blk.body[0].kind === "expr") {
+        const isAnd = k === "and";
+        const d = this.depth;
+        const fall = this.newLabel();
+        const mark = this.nextLocal;
+        const cap = this.coldCapture([blk]);
+        const altA = this.cold(d + 1, () => {
+          this.packCapture(cap);
+          this.pushBlock(blk, cap);
+          this.sendOp(e.selector, 1, false, e.pos);
+          this.unpackCapture(cap);
+          this.condJump(when ? OP_JUMP_IF_TRUE : OP_JUMP_IF_FALSE, target, alt);
+          this.jump(OP_JUMP, fall);
+        });
+        // and: a false decides (value false); or: a true decides (value true)
+        const decided = isAnd ? false : true;
+        this.jumpOn(e.receiver, decided, decided === when ? target : fall, altA);
+        this.markLine(blk.body[0].pos);
+        this.jumpOn(blk.body[0].expr, when, target, alt);
+        this.place(fall);
+        this.nextLocal = mark;
+        return;
+      }
+    }
+    this.expr(e, true);
+    this.condJump(when ? OP_JUMP_IF_TRUE : OP_JUMP_IF_FALSE, target, alt);
+  }
+
+  /** The condition block of an inlined loop, tested with jumpOn (its last statement). */
+  private inlineCondition(b: BlockExpr, when: boolean, target: Label, alt: Label): void {
+    const scope = this.scopes.blocks.get(b);
+    if (scope === undefined) throw new Error("compiler bug: inlined block without scope");
+    const mark = this.enterInlined(scope);
+    const stmts = b.body;
+    const last = stmts[stmts.length - 1];
+    if (last === undefined || last.kind === "return") {
+      this.body(stmts, true);
+      this.condJump(when ? OP_JUMP_IF_TRUE : OP_JUMP_IF_FALSE, target, alt);
+    } else {
+      for (let i = 0; i < stmts.length - 1; i++) {
+        this.markLine(stmts[i].pos);
+        this.expr(stmts[i].expr, false);
+      }
+      this.markLine(last.pos);
+      this.jumpOn(last.expr, when, target, alt);
+    }
+    this.leaveInlined(mark);
+  }
+
+  /**
    * Cold path of an inlined send whose receiver is already on the stack
    * (depth `depth`): push the remaining arguments as real objects (blocks as
    * real closures), perform the real send, continue at `end`.
    */
-  private coldSend(s: SendExpr, depth: number, value: boolean, end: Label, pushArgs: () => void): Label {
+  private coldSend(s: SendExpr, depth: number, value: boolean, end: Label, pushArgs: () => void, cap: ColdCapture): Label {
     return this.cold(depth, () => {
+      this.packCapture(cap);
       pushArgs();
       this.sendOp(s.selector, s.args.length, false, s.pos);
+      this.unpackCapture(cap);
       if (!value) this.emit(OP_POP);
       this.jump(OP_JUMP, end);
     });
   }
 
-  private pushArgsAsObjects(s: SendExpr): () => void {
+  /** Cold-path arguments: every argument is a block literal of an inlined construct. */
+  private pushArgsAsObjects(s: SendExpr, cap: ColdCapture): () => void {
     return () => {
       for (const a of s.args) {
-        if (a.kind === "block") this.pushBlock(a);
+        if (a.kind === "block") this.pushBlock(a, cap);
         else this.expr(a, true);
       }
     };
   }
 
   private inline(k: NonNullable<ReturnType<typeof inlineKind>>, s: SendExpr, value: boolean): void {
+    const mark = this.nextLocal; // hidden slots of the construct are released after it
+    this.inlineConstruct(k, s, value);
+    this.nextLocal = mark;
+  }
+
+  private inlineConstruct(k: NonNullable<ReturnType<typeof inlineKind>>, s: SendExpr, value: boolean): void {
     const a = s.args;
     switch (k) {
       case "ifTrue":
       case "ifFalse": {
         // rcvr; jump_if_false Lskip, Lcold; <block>; [jump Lend; Lskip: push_real_nil]; Lend:
-        this.expr(s.receiver, true);
-        const d = this.depth;
+        const d = this.depth + 1; // with the receiver's value
         const end = this.newLabel();
         const skip = value ? this.newLabel() : end;
-        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s));
-        this.condJump(k === "ifTrue" ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, skip, coldL);
+        const cap = this.coldCapture(a);
+        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s, cap), cap);
+        this.jumpOn(s.receiver, k !== "ifTrue", skip, coldL);
         this.inlineBody(a[0], value);
         if (value) {
           this.jump(OP_JUMP, end);
@@ -714,12 +906,12 @@ class FrameGen {
       }
       case "ifTrueIfFalse":
       case "ifFalseIfTrue": {
-        this.expr(s.receiver, true);
-        const d = this.depth;
+        const d = this.depth + 1;
         const end = this.newLabel();
         const other = this.newLabel();
-        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s));
-        this.condJump(k === "ifTrueIfFalse" ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, other, coldL);
+        const cap = this.coldCapture(a);
+        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s, cap), cap);
+        this.jumpOn(s.receiver, k !== "ifTrueIfFalse", other, coldL);
         this.inlineBody(a[0], value);
         this.jump(OP_JUMP, end);
         this.place(other);
@@ -735,7 +927,8 @@ class FrameGen {
         const d = this.depth;
         const end = this.newLabel();
         const short = value ? this.newLabel() : end;
-        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s));
+        const cap = this.coldCapture(a);
+        const coldL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s, cap), cap);
         this.condJump(k === "and" ? OP_JUMP_IF_FALSE : OP_JUMP_IF_TRUE, short, coldL);
         this.inlineBody(a[0], value);
         if (value) {
@@ -747,30 +940,27 @@ class FrameGen {
         return;
       }
       case "ifNil":
-      case "ifNotNil": {
-        // value: rcvr; dup; jump_if_not_nil Lend; pop; <block>; Lend:   (ifNotNil: jump_if_nil)
-        this.expr(s.receiver, true);
-        const end = this.newLabel();
-        if (value) this.emit(OP_DUP);
-        this.jump(k === "ifNil" ? OP_JUMP_IF_NOT_NIL : OP_JUMP_IF_NIL, end);
-        if (value) this.emit(OP_POP);
-        this.inlineBody(a[0], value);
-        this.place(end);
-        return;
-      }
+      case "ifNotNil":
       case "ifNilIfNotNil":
       case "ifNotNilIfNil": {
-        // rcvr; jump_if_nil LnilCase; <notNil block>; jump Lend; LnilCase: <nil block>; Lend:
+        // Only the nil receiver is handled inline: any other object gets the
+        // real send, so a class that overrides ifNil: & co. is honoured.
+        //   rcvr; dup; jump_if_not_nil Lsend; pop; <nil block>; Lend:
+        //   (ifNotNil: alone: the nil receiver is the answer)
+        //   Lsend: [rcvr] <real blocks>; send; jump Lend
         this.expr(s.receiver, true);
+        const d = this.depth;
         const end = this.newLabel();
-        const nilCase = this.newLabel();
-        const nilBlock = k === "ifNilIfNotNil" ? a[0] : a[1];
-        const notNilBlock = k === "ifNilIfNotNil" ? a[1] : a[0];
-        this.jump(OP_JUMP_IF_NIL, nilCase);
-        this.inlineBody(notNilBlock, value);
-        this.jump(OP_JUMP, end);
-        this.place(nilCase);
-        this.inlineBody(nilBlock, value);
+        const cap = this.coldCapture(a);
+        const sendL = this.coldSend(s, d, value, end, this.pushArgsAsObjects(s, cap), cap);
+        this.emit(OP_DUP);
+        this.jump(OP_JUMP_IF_NOT_NIL, sendL);
+        if (k === "ifNotNil") {
+          if (!value) this.emit(OP_POP); // the answer is the nil receiver
+        } else {
+          this.emit(OP_POP);
+          this.inlineBody(k === "ifNotNilIfNil" ? a[1] : a[0], value);
+        }
         this.place(end);
         return;
       }
@@ -832,8 +1022,7 @@ class FrameGen {
     this.place(bodyL);
     this.inlineBody(s.args[0], false);
     this.place(cond);
-    this.inlineBody(s.receiver, true);
-    this.condJump(whileTrue ? OP_JUMP_IF_TRUE : OP_JUMP_IF_FALSE, bodyL, coldL);
+    this.inlineCondition(s.receiver as BlockExpr, whileTrue, bodyL, coldL);
     this.inLoop--;
     this.place(exit);
     if (value) this.emit(OP_PUSH_REAL_NIL);
@@ -861,15 +1050,19 @@ class FrameGen {
     this.emit(OP_POP_STORE_LOCAL, limitT);
     const d = this.depth; // receiver on the stack
     const exit = this.newLabel();
+    const cap = this.coldCapture([blockArg]);
     const coldL = this.cold(d, () => {
+      this.packCapture(cap);
       this.emit(OP_PUSH_LOCAL, limitT);
       if (hasStep) this.pushLiteral(stepLit, s.pos);
-      this.pushBlock(blockArg);
+      this.pushBlock(blockArg, cap);
       this.sendOp(s.selector, s.args.length, false, s.pos);
+      this.unpackCapture(cap);
       if (!value) this.emit(OP_POP);
       this.jump(OP_JUMP, exit);
     });
     this.jump(OP_JUMP_IF_NOT_NUMBER, coldL);
+    if (hasStep) this.rejectDouble(coldL);
     if (value) this.emit(OP_DUP);
     this.emit(OP_POP_STORE_LOCAL, counter);
     const cond = this.newLabel();
@@ -910,6 +1103,25 @@ class FrameGen {
   }
 
   /**
+   * The receiver (on the stack, known to be a number) goes to `coldL` when it
+   * is a Double: Double defines to:do: and downTo:do: but not timesRepeat:,
+   * to:by:do:, downTo:by:do:, so those must answer doesNotUnderstand:.
+   *   dup; send #class; push_global #Double; send_eqeq; jump_if_true Lcold, Lpop
+   */
+  private rejectDouble(coldL: Label): void {
+    const d = this.depth;
+    const pop = this.cold(d + 1, () => {
+      this.emit(OP_POP);
+      this.jump(OP_JUMP, coldL);
+    });
+    this.emit(OP_DUP);
+    this.sendOp("class", 0, false, this.pos);
+    this.pushResolution({ kind: "global", name: "Double" }, this.pos);
+    this.emit(OP_EQEQ);
+    this.condJump(OP_JUMP_IF_TRUE, coldL, pop);
+  }
+
+  /**
    * n timesRepeat: [b]   (Integer>>timesRepeat: is 1 to: self do: [...])
    *   <n>; jump_if_not_number Lcold; [dup]; pop_store limitT; 1; pop_store counter; loop as to:do:
    */
@@ -920,8 +1132,10 @@ class FrameGen {
     this.expr(s.receiver, true);
     const d = this.depth;
     const exit = this.newLabel();
-    const coldL = this.coldSend(s, d, value, exit, this.pushArgsAsObjects(s));
+    const cap = this.coldCapture(s.args);
+    const coldL = this.coldSend(s, d, value, exit, this.pushArgsAsObjects(s, cap), cap);
     this.jump(OP_JUMP_IF_NOT_NUMBER, coldL);
+    this.rejectDouble(coldL);
     if (value) this.emit(OP_DUP);
     this.emit(OP_POP_STORE_LOCAL, limitT);
     this.emit(OP_PUSH_SMALLINT, 1);

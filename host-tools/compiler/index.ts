@@ -21,17 +21,23 @@
 //    nested block literals contain return_nonlocal - including the cold-path
 //    closures of inlined blocks that contain ^.
 //
-// Documented deviations (spec 3.13):
-//  * Cold-path closures (non-Boolean receiver of an inlined conditional,
-//    non-number receiver of an inlined loop) capture outer variables that are
-//    not otherwise in a temp vector by value: an assignment such a closure
-//    makes is not seen by the method.
+// Inlining (spec 3.13), behaviour that is visible:
+//  * Cold paths (non-Boolean receiver of an inlined conditional, non-number
+//    receiver of an inlined loop) make real closures of the inlined blocks.
+//    Outer variables those blocks assign are packed into a fresh temp vector
+//    for the real send and copied back after it, so assignments are shared
+//    by reference during the send.  Deviation: a cold-path closure that is
+//    kept and evaluated after the send returned no longer reaches the
+//    method's variables.
+//  * ifNil: & co. are inlined only for the nil receiver; any other receiver
+//    gets the real send (so overrides are honoured).
+//  * timesRepeat:, to:by:do:, downTo:by:do: test `receiver class == Double`
+//    at loop entry and then do the real send (Double defines only to:do: and
+//    downTo:do:).
 //  * A non-Boolean whileTrue: condition is sent `ifFalse: []` (the library
 //    sends ifFalse: [^nil]); whileFalse: first sends `not`.  If that send
-//    returns normally the loop ends (answer nil).
-//  * timesRepeat:, to:by:do: and downTo:by:do: are inlined for any number
-//    receiver (JUMP_IF_NOT_NUMBER): a Double receiver loops instead of
-//    answering doesNotUnderstand: (Double defines only to:do:/downTo:do:).
+//    returns normally the loop ends (answer nil) - deviation: the library
+//    would run the body and loop again.
 import { basename } from "node:path";
 import type { ClassAst } from "./ast.js";
 import { writeClassFile } from "./classfile.js";

@@ -83,17 +83,44 @@ describe("conditionals", () => {
     expect(ops(compileOne("m: c = ( ^c and: true )"))).not.toContain("jump_if_false");
   });
 
-  it("ifNil: / ifNotNil: and their combinations", () => {
-    expect(ops(check(compileOne("m: x = ( ^x ifNil: [1] )")))).toEqual(["push_local", "dup", "jump_if_not_nil", "pop", "push_smallint", "return_top"]);
-    expect(ops(check(compileOne("m: x = ( ^x ifNotNil: [1] )")))).toEqual(["push_local", "dup", "jump_if_nil", "pop", "push_smallint", "return_top"]);
-    expect(ops(check(compileOne("m: x = ( x ifNil: [self foo] )")))).toEqual(["push_local", "jump_if_not_nil", "push_self", "send", "pop", "return_self"]);
-    expect(ops(check(compileOne("m: x = ( ^x ifNil: [1] ifNotNil: [2] )")))).toEqual(["push_local", "jump_if_nil", "push_smallint", "jump", "push_smallint", "return_top"]);
-    const b = check(compileOne("m: x = ( ^x ifNotNil: [1] ifNil: [2] )"));
-    const code = instrs(b);
-    expect(code.map((i) => i.name)).toEqual(["push_local", "jump_if_nil", "push_smallint", "jump", "push_smallint", "return_top"]);
-    expect([code[2].operands[0], code[4].operands[0]]).toEqual([1, 2]);
+  it("and:/or: used as a test compile to jumps (no true/false materialised)", () => {
+    const m = check(compileOne("m: a b: b = ( (a < 1 and: [b > 2]) ifTrue: [ ^1 ]. ^2 )"));
+    expect(hot(m)).toEqual([
+      "push_local", "push_smallint", "send_lt", "jump_if_false",
+      "push_local", "push_smallint", "send_gt", "jump_if_false",
+      "push_smallint", "return_top", "push_smallint", "return_top",
+    ]);
+    // a non-Boolean `a` performs the real and: and tests its result; a non-Boolean result sends ifTrue:
+    expect(sentSelectors(m, cold(m)).sort()).toEqual(["and:", "ifTrue:"]);
+    const w = check(compileOne("m: a = ( | i | i := 0. [i < a or: [i = 100]] whileTrue: [ i := i + 1 ]. ^i )"));
+    expect(hot(w).filter((n) => n === "jump_if_true").length).toBe(2);
+    expect(hot(w)).not.toContain("push_true");
+    expect(sentSelectors(w, cold(w)).sort()).toEqual(["ifFalse:", "or:"]);
+    // nested: (a and: [b]) or: [c]
+    const n = check(compileOne("m: a b: b c: c = ( ^((a and: [b]) or: [c]) ifTrue: [1] ifFalse: [2] )"));
+    expect(hot(n)).not.toContain("push_true");
+    expect(hot(n)).not.toContain("push_false");
+  });
+
+  it("ifNil: / ifNotNil: and their combinations: nil is handled inline, other receivers get the real send", () => {
+    const a = check(compileOne("m: x = ( ^x ifNil: [1] )"));
+    expect(ops(a).slice(0, 6)).toEqual(["push_local", "dup", "jump_if_not_nil", "pop", "push_smallint", "return_top"]);
+    const notNil = instrs(a).find((i) => i.name === "jump_if_not_nil");
+    const sendPart = instrs(a).filter((i) => i.pc >= (notNil?.targets[0] ?? 0));
+    expect(sentSelectors(a, sendPart)).toEqual(["ifNil:"]);
+    const b = check(compileOne("m: x = ( ^x ifNotNil: [1] )"));
+    expect(instrs(b).slice(0, 4).map((i) => i.name)).toEqual(["push_local", "dup", "jump_if_not_nil", "return_top"]);
+    expect(sentSelectors(b)).toEqual(["ifNotNil:"]);
+    expect(ops(check(compileOne("m: x = ( x ifNil: [self foo] )"))).slice(0, 6)).toEqual(["push_local", "dup", "jump_if_not_nil", "pop", "push_self", "send"]);
+    const c = check(compileOne("m: x = ( ^x ifNil: [1] ifNotNil: [2] )"));
+    expect(ops(c).slice(0, 6)).toEqual(["push_local", "dup", "jump_if_not_nil", "pop", "push_smallint", "return_top"]);
+    expect(instrs(c)[4].operands[0]).toBe(1);
+    expect(sentSelectors(c)).toEqual(["ifNil:ifNotNil:"]);
+    const e = check(compileOne("m: x = ( ^x ifNotNil: [1] ifNil: [2] )"));
+    expect(instrs(e)[4].operands[0]).toBe(2);
+    expect(sentSelectors(e)).toEqual(["ifNotNil:ifNil:"]);
     // ifNotNil: blocks take no parameter in SOM
-    expect(ops(compileOne("m: x = ( ^x ifNotNil: [:v | v] )"))).toContain("send");
+    expect(ops(compileOne("m: x = ( ^x ifNotNil: [:v | v] )"))).not.toContain("jump_if_not_nil");
   });
 
   it("^ inside an inlined block returns from the method (return_top) or, in a real block, nonlocally", () => {
@@ -214,10 +241,12 @@ describe("loops", () => {
     expect(sentSelectors(compileOne("m = ( 1 to: 3 do: [self foo] )"))).toEqual(["to:do:"]);
   });
 
-  it("timesRepeat: counts from 1 to the receiver", () => {
+  it("timesRepeat: counts from 1 to the receiver; Double receivers get the real send", () => {
     const m = check(compileOne("m = ( 3 timesRepeat: [self foo] )"));
     expect(hot(m)).toEqual([
-      "push_smallint", "jump_if_not_number", "pop_store_local", "push_smallint", "pop_store_local",
+      "push_smallint", "jump_if_not_number",
+      "dup", "send", "push_global", "send_eqeq", "jump_if_true", // receiver class == Double: real send
+      "pop_store_local", "push_smallint", "pop_store_local",
       "jump",
       "push_self", "send", "pop",
       "push_local", "push_smallint", "send_add", "pop_store_local",

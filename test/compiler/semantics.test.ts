@@ -92,6 +92,27 @@ describe.skipIf(!haveVM)("compiled code on the VM", () => {
     expect(r.stdout).toBe("fuzzy no\nonly!\nand: 1 both\nzork: 1 3\n");
   });
 
+  it("and:/or: compiled as tests keep the library's behaviour for non-Booleans", async () => {
+    const r = await run("Main", {
+      Main: `Main = ( run = (
+        | f n |
+        f := Fuzzy new. n := 0.
+        ((f and: [ true ]) ifTrue: [ 'and yes' ] ifFalse: [ 'and no' ]) println.
+        ((f or: [ false ]) ifTrue: [ 'or yes' ] ifFalse: [ 'or no' ]) println.
+        ((false or: [ f ]) ifTrue: [ 'fuzzy yes' ] ifFalse: [ 'fuzzy no' ]) println.
+        [ f and: [ n < 3 ] ] whileTrue: [ n := n + 1 ].
+        n println.
+        (true and: [ 3 ]) ifTrue: [ 'never' println ] ) )`,
+      Fuzzy: `Fuzzy = (
+        and: b = ( ^b value )
+        or: b = ( ^b value not )
+        ifTrue: a ifFalse: b = ( ^'fuzzy ' + a value )
+        ifFalse: b = ( ^nil )
+      )`,
+    });
+    expect(r.stdout).toBe("and yes\nor yes\nfuzzy fuzzy yes\n3\n\nERROR: Method ifTrue: not found in class Integer\n");
+  });
+
   it("a non-Boolean loop condition gets ifFalse: (whileTrue:) or not (whileFalse:)", async () => {
     const t = await runBody("[ 42 ] whileTrue: [ 'loop' println ]");
     expect(t.stdout).toBe("\nERROR: Method ifFalse: not found in class Integer\n");
