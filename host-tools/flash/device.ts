@@ -1,7 +1,8 @@
 // The device's flash code (vm-as/flash, built as build/talc-flash.wasm) run
 // against a SimFlash: host tools write and boot exactly as a board does.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { packageRoot } from "../classpath.js";
 import { BS_TRIAL, NO_SLOT } from "../../vm-as/flash/layout.js";
 import type { Board } from "./board.js";
@@ -43,14 +44,45 @@ export function flashWasmPath(): string {
   return join(packageRoot(), "build", "talc-flash.wasm");
 }
 
-function flashModule(): WebAssembly.Module {
-  if (cachedModule === null) {
-    const path = flashWasmPath();
-    if (!existsSync(path)) {
-      throw new Error(`${path} is missing: build it with \`npx asc --config vm-as/flash/asconfig.json --target release\``);
-    }
-    cachedModule = new WebAssembly.Module(readFileSync(path));
+function newestSource(root: string): number {
+  let t = statSync(join(root, "vm-as", "layout.ts")).mtimeMs;
+  const dir = join(root, "vm-as", "flash");
+  for (const f of readdirSync(dir)) if (f.endsWith(".ts") || f.endsWith(".json")) t = Math.max(t, statSync(join(dir, f)).mtimeMs);
+  return t;
+}
+
+/**
+ * Build build/talc-flash.wasm (vm-as/flash/standalone.ts) when it is missing
+ * or older than its sources.  Written to a temporary name and renamed, so
+ * concurrent builders (parallel test files) never read a partial file.
+ */
+export function ensureFlashWasm(): string {
+  const root = packageRoot();
+  const out = flashWasmPath();
+  const srcDir = join(root, "vm-as", "flash");
+  if (existsSync(out) && (!existsSync(srcDir) || statSync(out).mtimeMs >= newestSource(root))) return out;
+  const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
+  if (!existsSync(asc)) {
+    if (existsSync(out)) return out;
+    throw new Error(`${out} is missing and AssemblyScript is not installed to build it`);
   }
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    execFileSync(process.execPath, [asc, "--config", "vm-as/flash/asconfig.json", "--target", "release", "-o", tmp],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    renameSync(tmp, out);
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    throw new Error(`cannot build ${out}: ${err.stderr?.toString().trim() || err.message}`);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return out;
+}
+
+function flashModule(): WebAssembly.Module {
+  if (cachedModule === null) cachedModule = new WebAssembly.Module(readFileSync(ensureFlashWasm()));
   return cachedModule;
 }
 

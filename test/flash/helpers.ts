@@ -1,7 +1,6 @@
 // Shared helpers for the flash tests: build the device wasm once, make
 // synthetic VM images (the real ones come from the VM's snapshot).
-import { execFileSync } from "node:child_process";
-import { existsSync, statSync, readdirSync } from "node:fs";
+import { ensureFlashWasm } from "../../host-tools/flash/device.js";
 import { join } from "node:path";
 import { IH_HEADER_BYTES, IH_HEAP_USED, IH_HEAP_WANTED, IH_MAGIC, IH_OBJECT_COUNT, IH_VERSION, IH_WORD_BITS, IMAGE_HEADER_BYTES, IMAGE_MAGIC, IMAGE_VERSION } from "../../vm-as/layout.js";
 
@@ -9,13 +8,7 @@ export const ROOT = join(import.meta.dirname, "..", "..");
 
 /** Rebuild build/talc-flash.wasm when any vm-as/flash source is newer. */
 export function buildFlashWasm(): void {
-  const out = join(ROOT, "build", "talc-flash.wasm");
-  const srcDir = join(ROOT, "vm-as", "flash");
-  const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs),
-    statSync(join(ROOT, "vm-as", "layout.ts")).mtimeMs);
-  if (existsSync(out) && statSync(out).mtimeMs > newest) return;
-  execFileSync(join(ROOT, "node_modules", ".bin", "asc"), ["--config", "vm-as/flash/asconfig.json", "--target", "release"],
-    { cwd: ROOT, stdio: "pipe" });
+  ensureFlashWasm();
 }
 
 /** Deterministic PRNG (xorshift32). */
