@@ -76,7 +76,7 @@ export function stateName(s: number): string {
 }
 
 export function slotName(s: number | null): string {
-  return s === null ? "none" : s === 0 ? "A" : "B";
+  return s === null ? "none" : String(s);
 }
 
 export function describeInfo(i: DeviceInfo): string {
@@ -87,7 +87,7 @@ export function describeInfo(i: DeviceInfo): string {
     `slots          active ${slotName(i.activeSlot)}, running ${slotName(i.runningSlot)}, writable ${slotName(i.writableSlot)}`,
     `running image  ${i.imageLength} bytes, CRC-32 ${hex(i.imageCrc)}`,
     `flash          ${i.flashSize} bytes, sector ${i.sectorSize}, boot record at ${hex(i.bootRecord)}`,
-    `slot layout    A at ${hex(i.slotOffsets[0])}, B at ${hex(i.slotOffsets[1])}, ${i.slotSize} bytes each`,
+    `slot layout    0 at ${hex(i.slotOffsets[0])}, 1 at ${hex(i.slotOffsets[1])}, ${i.slotSize} bytes each`,
     `uart           ${i.baud} baud, frames up to ${i.maxPayload} payload bytes`,
   ];
   return lines.join("\n") + "\n";

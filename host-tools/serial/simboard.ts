@@ -173,9 +173,9 @@ export class SimBoard {
     }
     const slot = x.flash_bootedSlot();
     const image = new Uint8Array(x.memory.buffer, buf, n).slice();
-    const slotName = slot === 0 ? "A" : "B";
+    const slotName = String(slot);
     const prefix = trial >= 0 && trial !== slot
-      ? `trial image in slot ${trial === 0 ? "A" : "B"} abandoned (${this.flashText()}); ` : "";
+      ? `trial image in slot ${trial} abandoned (${this.flashText()}); ` : "";
     const vm = this.opts.vm;
     if (!vm) {
       // No VM in this build: the image verified (header, CRC-32, inflate, SHA-256).

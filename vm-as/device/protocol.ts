@@ -85,8 +85,8 @@ export const EVAL_ERROR: i32 = 1;  // text = the error message
 // ---- INFO payload (HELLO reply, ANNOUNCE event) ----------------------------
 //
 //   0  u8  protocol version        20 u32 slot size
-//   1  u8  device state (DS_*)     24 u32 slot A offset
-//   2  u8  active slot (0/1, 255)  28 u32 slot B offset
+//   1  u8  device state (DS_*)     24 u32 slot 0 offset
+//   2  u8  active slot (0/1, 255)  28 u32 slot 1 offset
 //   3  u8  running slot (0/1, 255) 32 u32 boot-record offset
 //   4  u16 VM version              36 u32 running image: CRC-32 of
 //   6  u16 flash-image version     40 u32   its packed bytes (length)
