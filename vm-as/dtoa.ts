@@ -29,7 +29,9 @@
 // the first digit position at which one of them lies in the interval gives the
 // shortest length; the nearer candidate wins, an exact tie goes to d+1 (larger
 // magnitude), as spec 3.17 requires. Integers below 2^53 take a fast path (their
-// own digits are the shortest round-trip form).
+// own digits are the shortest round-trip form); when s stays below 2^60 (about
+// 0.005 <= x < 4e18) the same loop runs in u64 (shortest64); otherwise on
+// fixed-width limbs with a digit estimated from the top limbs and corrected.
 //
 // ---- Parsing (dtoa_parse) --------------------------------------------------
 // Text = D * 10^E with D the significant digits. Fast path (Clinger): D < 10^15
@@ -47,10 +49,10 @@
 //   SCR + 1024   .. 128 limbs   C   (N = D << sh, or m+)
 //   SCR + 1536   .. 128 limbs   Q   (quotient, or m-)
 //   SCR + 2048   .. 128 limbs   M   (q * P, or temporaries)
-//   SCR + 2560   .. 256 limbs   T   (division scratch)
+//   SCR + 2560   .. 256 limbs   T   (division scratch, or the digits while printing)
 
 import {
-  big_add, big_sub, big_mul, big_cmpMag, big_shl, big_quoTrunc, big_toDouble,
+  big_add, big_mul, big_cmpMag, big_shl, big_quoTrunc, big_toDouble,
 } from "./bigint";
 
 const SCR: usize = memory.data(3584, 16);
