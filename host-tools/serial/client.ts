@@ -4,7 +4,7 @@
 import {
   PROTO_VERSION, SEQ_NONE, T_REPLY, T_ERROR, T_EV_ANNOUNCE, T_EV_CONSOLE, T_EV_EXIT,
   T_HELLO, T_ERASE, T_WRITE, T_READ, T_HASH, T_SUMS, T_SET_ACTIVE, T_BOOT, T_RESET,
-  T_CONSOLE_IN, T_EVAL, E_VERSION, HASH_CRC32, MAX_SUMS, RESET_RUN,
+  T_CONSOLE_IN, T_EVAL, E_VERSION, HASH_CRC32, MAX_SUMS, RESET_RUN, MAX_PAYLOAD,
 } from "../../vm-as/device/protocol.js";
 import { encodeFrame, FrameDecoder, type Frame } from "./frame.js";
 import type { Transport } from "./transport.js";
@@ -123,6 +123,7 @@ export class DeviceClient {
 
   /** Send one request and wait for its outcome (no retry). */
   exchange(type: number, payload: Uint8Array, timeoutMs: number): Promise<Outcome> {
+    if (payload.length > MAX_PAYLOAD) throw new Error(`${requestName(type)} payload of ${payload.length} bytes exceeds the protocol's ${MAX_PAYLOAD}`);
     this.seq = (this.seq + 1) & 0xffff;
     if (this.seq === SEQ_NONE) this.seq = 0;
     const seq = this.seq;
@@ -305,6 +306,9 @@ export class DeviceClient {
 
   /** Evaluate a compiled DoIt class file; answers [status, text]. */
   async eval(classFile: Uint8Array, timeoutMs = 30000): Promise<{ ok: boolean; text: string }> {
+    if (classFile.length > MAX_PAYLOAD) {
+      throw new EvalTooLargeError(`the compiled expression (${classFile.length} bytes) does not fit one frame (${MAX_PAYLOAD} bytes); split it into smaller expressions`);
+    }
     const r = await this.call(T_EVAL, classFile, { retries: 1, timeoutMs: timeoutMs + this.deadline(classFile.length, 0) });
     return { ok: r[0] === 0, text: new TextDecoder().decode(r.subarray(1)) };
   }
@@ -313,6 +317,7 @@ export class DeviceClient {
 }
 
 export class TimeoutError extends Error {}
+export class EvalTooLargeError extends Error {}
 export class LinkClosedError extends Error { constructor() { super("the serial link closed"); } }
 export class ResetError extends Error {
   constructor(readonly info: DeviceInfo | null) { super("the device reset"); }

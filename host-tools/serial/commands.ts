@@ -9,7 +9,7 @@ import type { Readable } from "node:stream";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { SerialPort } from "serialport";
 import cliProgress from "cli-progress";
-import { RESET_RUN, RESET_HOLD, DS_EXITED } from "../../vm-as/device/protocol.js";
+import { RESET_RUN, RESET_HOLD, DS_EXITED, MAX_PAYLOAD } from "../../vm-as/device/protocol.js";
 import { buildClassPath, mainClassName } from "../classpath.js";
 import { classPathOption, parseSize, rewriteClassPathFlag } from "../commands/options.js";
 import { BoardError, loadBoard } from "../flash/board.js";
@@ -274,7 +274,10 @@ export async function replCommand(argv: string[], io: SerialIO): Promise<number>
             const f = e as Error & { format?: () => string };
             io.stderr((typeof f.format === "function" ? f.format() : f.message) + "\n");
           }
-          if (classFile) {
+          if (classFile && classFile.length > MAX_PAYLOAD) {
+            failures++;
+            io.stderr(`error: the compiled expression (${classFile.length} bytes) does not fit one frame (${MAX_PAYLOAD} bytes); split it into smaller expressions\n`);
+          } else if (classFile) {
             const r = await client.eval(classFile);
             if (r.ok) io.stdout(r.text + "\n");
             else { failures++; io.stderr(`error: ${r.text}\n`); }

@@ -119,15 +119,20 @@ export class SimBoard {
     this.tx.clear();
     let ex: DeviceExports | null = null;
     const mem = () => new Uint8Array(ex!.memory.buffer);
-    const inst = new WebAssembly.Instance(this.opts.device, {
-      talc: {
-        ...flashImports(this.flash, () => ex!.memory),
-        uart_write: (ptr: number, len: number) => { this.tx.push(mem().slice(ptr >>> 0, (ptr >>> 0) + len)); },
-        board_reset: (m: number) => { this.pendingReset = m; },
-        board_boot: () => this.startProgram(),
-        board_eval: (ptr: number, len: number) => this.startEval(mem().slice(ptr >>> 0, (ptr >>> 0) + len)),
-      },
-    });
+    const talc: Record<string, (...a: number[]) => number | void> = {
+      ...flashImports(this.flash, () => ex!.memory),
+      uart_write: (ptr: number, len: number) => { this.tx.push(mem().slice(ptr >>> 0, (ptr >>> 0) + len)); },
+      board_reset: (m: number) => { this.pendingReset = m; },
+      board_boot: () => this.startProgram(),
+      board_eval: (ptr: number, len: number) => this.startEval(mem().slice(ptr >>> 0, (ptr >>> 0) + len)),
+    };
+    // A module that also carries the VM (build/talc.wasm once vm-as/index.ts
+    // re-exports the engine) imports more: the VM runs elsewhere, so those
+    // answer 0 here.
+    for (const imp of WebAssembly.Module.imports(this.opts.device)) {
+      if (imp.module === "talc" && imp.kind === "function" && !(imp.name in talc)) talc[imp.name] = () => 0;
+    }
+    const inst = new WebAssembly.Instance(this.opts.device, { talc });
     ex = inst.exports as unknown as DeviceExports;
     this.x = ex;
     const b = this.board;

@@ -76,9 +76,11 @@ describe("talc device / flash / monitor / repl", () => {
   });
 
   it("repl evaluates expressions on the device; errors are reported and set the status", async () => {
-    const c = capture({ stdin: Readable.from(["3 + 4\n", "'ab' + 'cd'\n", "nil frobnicate\n", "3 +\n"]) });
+    const huge = Array.from({ length: 200 }, (_, i) => `'item${i}'`).join(" + ");
+    const c = capture({ stdin: Readable.from(["3 + 4\n", "'ab' + 'cd'\n", "nil frobnicate\n", "3 +\n", huge + "\n", "6 * 7\n"]) });
     const status = await replCommand(["--port", tty, "--baud", "921600"], c.io);
-    expect(c.out()).toBe("7\nabcd\n");
+    expect(c.out()).toBe("7\nabcd\n42\n");
+    expect(c.err()).toMatch(/does not fit one frame/);
     expect(c.err()).toMatch(/error: .*frobnicate/);
     expect(c.err()).toContain("<repl>:1:4: Unexpected ']'. Expected an expression\n3 +\n   ^\n");
     expect(status).toBe(1);
