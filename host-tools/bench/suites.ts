@@ -1,7 +1,8 @@
 // The list of suites `npm run bench` runs, in order.  Planned additions
-// (each a Suite in its own file): 16-bit image mode vs 32-bit, boot time
-// (image load vs. bootstrap from source), flash throughput.
+// (each a Suite in its own file): 16-bit image mode vs 32-bit, flash
+// throughput.
 import type { Suite } from "./suite.js";
 import { speedSuite } from "./speed.js";
+import { bootSuite } from "./boot.js";
 
-export const SUITES: readonly Suite[] = [speedSuite];
+export const SUITES: readonly Suite[] = [speedSuite, bootSuite];
