@@ -170,12 +170,15 @@ export function literalModel(l: Literal): LiteralModel {
   }
 }
 
-const EMPTY_BLOCK: MethodModel = {
-  selector: "", kind: METHOD_KIND_BYTECODE, nArgs: 0, nCopied: 0, nTemps: 0, maxStack: 1,
-  flags: METHOD_FLAG_BLOCK, code: new Uint8Array([OP_PUSH_REAL_NIL, OP_RETURN_TOP]), literals: [], lines: [],
+
+/** [m]: a block answering its one copied value. */
+const MARKER_BLOCK: MethodModel = {
+  selector: "", kind: METHOD_KIND_BYTECODE, nArgs: 0, nCopied: 1, nTemps: 0, maxStack: 1,
+  flags: METHOD_FLAG_BLOCK, code: new Uint8Array([OP_PUSH_LOCAL, 0, OP_RETURN_TOP]), literals: [], lines: [],
 };
 
 class FrameGen {
+  private scratchSlots: number[] = [];
   private code: number[] = [];
   private literals: LiteralModel[] = [];
   private litKeys = new Map<string, number>();
@@ -529,6 +532,10 @@ class FrameGen {
   }
 
   private finish(selector: string, flags: number): MethodModel {
+    // Cold code runs while no inlined scope of the hot code it left is being
+    // entered, and a frame runs one cold path at a time: slots above the hot
+    // code's high-water mark are free scratch for it.
+    this.nextLocal = this.highWater;
     while (this.coldQueue.length > 0) {
       const stub = this.coldQueue.shift() as ColdStub;
       this.depth = stub.depth;
@@ -735,15 +742,22 @@ class FrameGen {
     });
   }
 
-  private pushEmptyBlock(pos: SourcePos): void {
-    const key = "empty-block";
+  /** Scratch slot `i` for cold code (allocated above the hot code's slots at finish time). */
+  private scratch(i: number): number {
+    while (this.scratchSlots.length <= i) this.scratchSlots.push(this.alloc(this.pos)[0]);
+    return this.scratchSlots[i];
+  }
+
+  /** Push `[m]` with m copied from the top of the stack (the marker of a while cold path). */
+  private pushMarkerBlock(pos: SourcePos): void {
+    const key = "marker-block";
     let lit = this.litKeys.get(key);
     if (lit === undefined) {
-      lit = this.literal({ kind: "block", method: EMPTY_BLOCK }, pos);
+      lit = this.literal({ kind: "block", method: MARKER_BLOCK }, pos);
       this.litKeys.set(key, lit);
     }
-    if (lit > 255) this.emit(OP_PUSH_BLOCK_W, lit, 0);
-    else this.emit(OP_PUSH_BLOCK, lit, 0);
+    if (lit > 255) this.emit(OP_PUSH_BLOCK_W, lit, 1);
+    else this.emit(OP_PUSH_BLOCK, lit, 1);
   }
 
   /** The send instruction itself (receiver and arguments already pushed). */
@@ -989,23 +1003,39 @@ class FrameGen {
    *   Lbody: <b>
    *   Lcond: <c>; jump_if_true Lbody, Lcold
    *   Lexit: [push_real_nil]
-   *   Lcold: v ifFalse: [] (real send, as Block>>whileTrue: would: a non-Boolean
-   *          gets doesNotUnderstand:); pop; jump Lexit
+   *   Lcold: v ifFalse: [marker] (real send, as Block>>whileTrue: does with
+   *          [^nil]: a non-Boolean gets doesNotUnderstand:); if the answer is
+   *          the marker (the block ran) jump Lexit, else jump Lbody
    * [c] whileFalse: [b]     (Block>>whileFalse: is [self value not] whileTrue: b)
    *   ...    <c>; jump_if_false Lbody, Lcold
    *   Lcold: v not; jump_if_true Lbody, Lcold2; jump Lexit
-   *   Lcold2: w ifFalse: []; pop; jump Lexit
+   *   Lcold2: w ifFalse: [marker] as above
    */
   private inlineWhile(whileTrue: boolean, s: SendExpr, value: boolean): void {
     const cond = this.newLabel();
     const exit = this.newLabel();
     const bodyL = this.newLabel();
     const d = this.depth;
+    // v ifFalse: [marker]: the answer is the marker when the block was
+    // evaluated (the library's [^nil] ends the loop), else the body runs.
     const ifFalseCold = (): Label => this.cold(d + 1, () => {
-      this.pushEmptyBlock(s.pos);
+      const marker = this.scratch(0);
+      const answer = this.scratch(1);
+      this.emit(OP_PUSH_NEW_ARRAY, 0);
+      this.emit(OP_POP_STORE_LOCAL, marker);
+      this.emit(OP_PUSH_LOCAL, marker);
+      this.pushMarkerBlock(s.pos);
       this.sendOp("ifFalse:", 1, false, s.pos);
-      this.emit(OP_POP);
-      this.jump(OP_JUMP, exit);
+      this.emit(OP_POP_STORE_LOCAL, answer);
+      this.emit(OP_PUSH_LOCAL, marker);
+      this.emit(OP_PUSH_LOCAL, answer);
+      this.emit(OP_EQEQ); // marker == answer: identity (the marker is an Array)
+      const notBool = this.cold(d + 1, () => {
+        this.emit(OP_POP);
+        this.jump(OP_JUMP, exit);
+      });
+      this.condJump(OP_JUMP_IF_TRUE, exit, notBool);
+      this.jump(OP_JUMP, bodyL);
     });
     let coldL: Label;
     if (whileTrue) {

@@ -34,10 +34,10 @@
 //  * timesRepeat:, to:by:do:, downTo:by:do: test `receiver class == Double`
 //    at loop entry and then do the real send (Double defines only to:do: and
 //    downTo:do:).
-//  * A non-Boolean whileTrue: condition is sent `ifFalse: []` (the library
-//    sends ifFalse: [^nil]); whileFalse: first sends `not`.  If that send
-//    returns normally the loop ends (answer nil) - deviation: the library
-//    would run the body and loop again.
+//  * A non-Boolean whileTrue: condition v gets `v ifFalse: [marker]` (the
+//    library sends ifFalse: [^nil]): when the answer is the marker the block
+//    ran and the loop ends, otherwise the body runs and the loop goes on, as
+//    in the library.  whileFalse: first sends `not` (as the library does).
 import { basename } from "node:path";
 import type { ClassAst } from "./ast.js";
 import { writeClassFile } from "./classfile.js";

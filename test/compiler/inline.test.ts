@@ -155,8 +155,9 @@ describe("loops", () => {
     const jt = code.find((i) => i.name === "jump_if_true");
     expect(jt?.targets[0]).toBe(code[3].pc); // back to the body
     expect(sentSelectors(m, cold(m))).toEqual(["ifFalse:"]);
-    const [empty] = blocks(m);
-    expect(ops(empty)).toEqual(["push_real_nil", "return_top"]);
+    const [marker] = blocks(m);
+    expect(ops(marker)).toEqual(["push_local", "return_top"]);
+    expect(marker.nCopied).toBe(1);
   });
 
   it("whileFalse: sends not to a non-Boolean condition, then continues as whileTrue:", () => {

@@ -113,6 +113,22 @@ describe.skipIf(!haveVM)("compiled code on the VM", () => {
     expect(r.stdout).toBe("and yes\nor yes\nfuzzy fuzzy yes\n3\n\nERROR: Method ifTrue: not found in class Integer\n");
   });
 
+  it("a non-Boolean loop condition behaves as in Block>>whileTrue: (ifFalse: [^nil], then the body)", async () => {
+    const r = await run("Main", {
+      Main: `Main = ( run = (
+        | n lazy eager |
+        lazy := Lazy new. eager := Eager new. n := 0.
+        [ n >= 3 ifTrue: [ eager ] ifFalse: [ lazy ] ] whileTrue: [ n := n + 1 ].
+        n println.
+        n := 0.
+        ([ n >= 2 ifTrue: [ eager ] ifFalse: [ lazy ] ] whileTrue: [ n := n + 1 ]) println.
+        n println ) )`,
+      Lazy: `Lazy = ( ifFalse: b = ( ^nil ) )`,
+      Eager: `Eager = ( ifFalse: b = ( ^b value ) )`,
+    });
+    expect(r.stdout).toBe("3\nnil\n2\n");
+  });
+
   it("a non-Boolean loop condition gets ifFalse: (whileTrue:) or not (whileFalse:)", async () => {
     const t = await runBody("[ 42 ] whileTrue: [ 'loop' println ]");
     expect(t.stdout).toBe("\nERROR: Method ifFalse: not found in class Integer\n");
