@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { packageRoot } from "../classpath.js";
 import { SUITES } from "./suites.js";
+import { PROGRAMS } from "./programs.js";
 import { updateDocs } from "./docs.js";
 import { machineInfo, machineLine } from "./machine.js";
 import type { BenchOptions, SuiteContext, SuiteResult } from "./suite.js";
@@ -62,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
     heapBytes: o.heap * 1024 * 1024,
     timeoutMs: o.timeout * 1000,
   };
+  const known = [...SUITES.map((x) => x.name), ...PROGRAMS.map((p) => p.name)];
+  const unknown = o.only.filter((n) => !known.some((k) => k.toLowerCase() === n.toLowerCase()));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown benchmark or suite: ${unknown.join(", ")} (known: ${known.join(", ")})\n`);
+    return 2;
+  }
   const ctx: SuiteContext = { options, root, log: (line) => process.stderr.write(line + "\n") };
   const machine = await machineInfo(root);
   process.stdout.write(machineLine(machine) + "\n\n");
