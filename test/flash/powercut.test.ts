@@ -115,3 +115,19 @@ describe("power cut at every flash operation", () => {
     }
   });
 });
+
+describe("power cut with the journal lost", () => {
+  const board = tinyBoard();
+  it("an update onto a flash whose boot record sectors are erased keeps the image in slot 0 as fallback", () => {
+    const { flash, rawA } = flashWithA(board);
+    flash.erase(0);
+    flash.erase(board.sectorSize);
+    const rawB = makeVmImage(9_000, 43);
+    const r = powerCutSweep({ board, base: flash, valid: [rawA, rawB], action: (d) => { d.update(packImage(rawB, board, { effort: "fast" })); } });
+    expect(r.booted[0]).toBeGreaterThan(0);
+    expect(r.booted[1]).toBeGreaterThan(0);
+    const f = flash.copy();
+    expect(FlashDevice.open(f, board).update(packImage(rawB, board, { effort: "fast" }))).toBe(1);
+    expect(FlashDevice.open(f, board).record()).toMatchObject({ active: 1, state: "trial", fallback: 0 });
+  });
+});

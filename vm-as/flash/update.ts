@@ -57,8 +57,14 @@ export function update_begin(total: u32): i32 {
     if (r < 0) return r;
   }
   updHadRecord = brFound;
-  updPrevious = brFound ? brActive : NO_SLOT;
-  updTarget = brFound ? 1 - brActive : 0;
+  if (brFound) {
+    updPrevious = brActive;
+  } else {
+    // no journal (fresh flash, or both record sectors lost): an image that
+    // verifies in slot 0 is kept as the fallback, the update goes to slot 1
+    updPrevious = slot_readHeader(0, 0xffffffff) == 0 && slot_checkPayload(0) == 0 ? 0 : NO_SLOT;
+  }
+  updTarget = updPrevious == NO_SLOT ? 0 : 1 - updPrevious;
   const base = slotOffset(updTarget);
   for (let off: u32 = 0; off < total; off += geoSector) {
     if (!flashErase(base + off)) return FE_IO;
@@ -121,7 +127,8 @@ export function update_commit(): i32 {
   if (r < 0) return r;
   // the journal is re-read: nothing else may have changed it meanwhile
   if (!br_scan()) return FE_IO;
-  if (updHadRecord && brFound && brActive == updPrevious) {
+  const unchanged = updHadRecord ? brFound && brActive == updPrevious : !brFound;
+  if (updPrevious != NO_SLOT && unchanged) {
     r = br_append(updTarget, BS_TRIAL, 0, updPrevious);
   } else {
     r = br_append(updTarget, BS_CONFIRMED, 0, NO_SLOT);
