@@ -11,7 +11,7 @@ import {
   FMT_ARRAY, FMT_STRING, FMT_DOUBLE, FMT_FIXED, C_INSTSPEC,
   SO_NIL, SO_CLASS_ARRAY, SO_CLASS_STRING, SO_CLASS_DOUBLE, SO_CLASS_INTEGER,
 } from "./layout";
-import { st, stSet, so, rs_push, rs_pop, S_ALLOC, S_HEAP_END, S_HASH_SEED, S_LINKING, S_SPECIALS } from "./vm";
+import { st, stSet, so, rs_push, rs_pop, S_ALLOC, S_HEAP_END, S_HASH_SEED, S_LINKING, S_SPECIALS, S_SEMI_BYTES } from "./vm";
 import { gc_collect } from "./gc";
 import { err_outOfMemory } from "./errors";
 
@@ -63,6 +63,10 @@ function nextHash(): u32 {
  * `Out of memory.` when the heap is exhausted even after a collection.
  */
 export function mem_alloc(cls: u32, fmt: i32, size: u32, bodyBytes: u32): u32 {
+  if (bodyBytes > st(S_SEMI_BYTES) || (isPointerFormat(fmt) && size > (bodyBytes >> 2))) {
+    err_outOfMemory();
+    return 0;
+  }
   const total: u32 = (HEADER_BYTES as u32) + ((bodyBytes + 3) & ~3);
   let p = st(S_ALLOC);
   if (total > st(S_HEAP_END) - p || total > 0x7fffffff as u32) {

@@ -1,6 +1,7 @@
 // Array primitives (spec 3.21, 4.13): at:, at:put:, length, Array class>>new:.
 import { FMT_ARRAY, FMT_BIGNEG, C_INSTSPEC } from "./layout";
 import { isSmall, smallVal, mkSmall, obj_fmt, obj_size, slot, setSlot, mem_alloc } from "./memory";
+import { st, S_SEMI_BYTES } from "./vm";
 import { PR_OK, PR_STOP, arg, ret, prim_fail, prim_failType } from "./prims";
 import { msg_reset, msg_lit, msg_int, err_raise } from "./errors";
 
@@ -64,6 +65,7 @@ export function p_newArray(rs: usize): i32 {
   }
   const k = smallVal(n);
   if (k < 0) return prim_fail("Can't represent as unsigned machine integer.");
+  if ((k as u32) > (st(S_SEMI_BYTES) >> 2)) return prim_fail("Out of memory.");
   const cls = load<u32>(rs);
   const a = mem_alloc(cls, FMT_ARRAY, k as u32, (k as u32) << 2);
   if (a == 0) return PR_STOP;

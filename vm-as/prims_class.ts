@@ -4,7 +4,7 @@ import { C_NAME, C_SUPERCLASS, C_FIELDS, C_METHODS, C_INSTSPEC, M_SIGNATURE, M_H
 import { so, stSet, S_SP } from "./vm";
 import { slot, setSlot, obj_size, obj_fmt, isSmall, smallVal, mkSmall, mem_newArray, mem_newInstance, mem_newDouble } from "./memory";
 import { PR_OK, PR_STOP, arg, ret, prim_fail, prim_failType } from "./prims";
-import { send_invoke } from "./send";
+import { send_invoke, send_checkPrimReceiver } from "./send";
 import { arityError } from "./prims_object";
 
 export function p_name(rs: usize): i32 { return ret(rs, slot(load<u32>(rs), C_NAME)); }
@@ -47,6 +47,7 @@ export function p_invokeOn(rs: usize): i32 {
   const want = smallVal(slot(m, M_HEADER)) & 0xff;
   if (n != want) return arityError(n, want);
   if (n > 200) return prim_fail("Too many arguments for invokeOn:with:.");
+  if (!send_checkPrimReceiver(m, rcvr)) return PR_STOP;
   store<u32>(rs, rcvr);
   for (let i = 0; i < n; i++) store<u32>(rs + 4 + (i << 2), slot(args, i));
   stSet(S_SP, (rs + 4 + (n << 2)) as u32);

@@ -10,7 +10,7 @@ import {
   SO_NIL, SO_SEL_DNU,
 } from "./layout";
 import {
-  st, stSet, so, rs_push, rs_pop, S_CACHE, S_FP, S_SP, S_SERIAL, S_STACK_LIMIT, S_STAT_SENDS, stF, stFSet, CACHE_ENTRIES,
+  st, stSet, so, rs_push, rs_pop, S_PRIM_DEPTH, S_CACHE, S_FP, S_SP, S_SERIAL, S_STACK_LIMIT, S_STAT_SENDS, stF, stFSet, CACHE_ENTRIES,
 } from "./vm";
 import { slot, setSlot, obj_size, smallVal, mkSmall, classOf, mem_newArray } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES } from "./frame";
@@ -96,7 +96,12 @@ export function send_activate(m: u32, rs: usize, nargs: i32, closure: u32): i32 
 export function send_invoke(m: u32, rs: usize, nargs: i32): i32 {
   const prim = smallVal(slot(m, M_PRIMITIVE));
   if (slot(m, M_BYTECODE) == so(SO_NIL)) {
+    // primitives reached through perform:/invokeOn: may nest on the wasm stack
+    const depth = st(S_PRIM_DEPTH);
+    if (depth > 200) { err_stackOverflow(); return PR_STOP; }
+    stSet(S_PRIM_DEPTH, depth + 1);
     const r = prim_call(prim, m, rs, nargs);
+    stSet(S_PRIM_DEPTH, depth);
     if (r == PR_OK) stSet(S_SP, (rs + 4) as u32);
     return r;
   }
@@ -113,8 +118,41 @@ export function send_general(rs: usize, sel: u32, nargs: i32, startClass: u32): 
   stFSet(S_STAT_SENDS, stF(S_STAT_SENDS) + 1);
   const cls = startClass != 0 ? startClass : classOf(load<u32>(rs));
   const m = send_lookup(cls, sel);
-  if (m != 0) return send_invoke(m, rs, nargs);
+  if (m != 0) {
+    if (startClass != 0 && !send_checkPrimReceiver(m, load<u32>(rs))) return PR_STOP;
+    return send_invoke(m, rs, nargs);
+  }
   return send_dnu(rs, sel, nargs);
+}
+
+/** Is `cls` `holder` or one of its subclasses? */
+export function send_inherits(cls: u32, holder: u32): bool {
+  const nil = so(SO_NIL);
+  while (cls != nil) {
+    if (cls == holder) return true;
+    cls = slot(cls, C_SUPERCLASS);
+  }
+  return false;
+}
+
+/**
+ * A primitive's receiver must be an instance of its holder (or a subclass):
+ * invokeOn:with: and perform:inSuperclass: could otherwise hand it any object.
+ */
+export function send_checkPrimReceiver(m: u32, rcvr: u32): bool {
+  if (slot(m, M_BYTECODE) != so(SO_NIL)) return true;
+  const holder = slot(m, 1 /* M_HOLDER */);
+  if (send_inherits(classOf(rcvr), holder)) return true;
+  msg_reset();
+  msg_lit("Primitive ");
+  msg_str(slot(holder, 1 /* C_NAME */));
+  msg_lit(">>");
+  msg_str(slot(m, M_SIGNATURE));
+  msg_lit(" cannot run on an instance of ");
+  msg_str(slot(classOf(rcvr), 1));
+  msg_lit(".");
+  err_raise();
+  return false;
 }
 
 /** Replace the send at `rs` by `rcvr doesNotUnderstand: sel arguments: {args}`. */

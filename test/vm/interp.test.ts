@@ -137,3 +137,24 @@ describe("interpreter", () => {
     expect(r.status).toBe(3);
   });
 });
+
+describe("hostile programs get clean errors", () => {
+  it("a primitive invoked on a foreign receiver", async () => {
+    const r = await runBody(`((Class methods at: 1) invokeOn: 3 with: #()) println`);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split("\n").pop()).toMatch(/^Primitive Class>>name cannot run on an instance of Integer\.$/);
+  });
+
+  it("a huge Array is `Out of memory.`", async () => {
+    const r = await runBody(`(Array new: 1073741823) println`);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split("\n").pop()).toBe("Out of memory.");
+  });
+
+  it("primitives nested through perform: are bounded", async () => {
+    const r = await runBody(`| a | a := #(). 1 to: 5000 do: [ :i | a := Array with: #perform:withArguments: with: a ].
+      3 perform: #perform:withArguments: withArguments: a`);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split("\n").pop()).toMatch(/Stack overflow\.|Tried passing/);
+  });
+});
