@@ -12,7 +12,8 @@
 // Also: the SOM unit tests (test/som/unit, TestRunner main class) on both
 // libraries, and class-path shadowing (test/som/shadow).
 import { describe, it, expect } from "vitest";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main, type CliIO } from "../host-tools/cli.js";
@@ -115,6 +116,31 @@ describe("SOM programs with a small heap (--heap 512k)", () => {
     it(name, async () => {
       const e = expectationFor(name);
       check(await talcRun([], join(PROGRAMS, name + ".som"), e.args, ["--heap", "512k"]), e);
+    });
+  }
+});
+
+// The same programs built into an image (talc build) and run from it: the
+// kernel and the program's classes go through snapshot and load.
+const IMAGE_PROGRAMS = ["Closures", "IntegerBig", "DoubleBulk", "MiniBenchmarks", "Reflection", "SuperSends", "EscapedBlockOverride", "RunArgs"];
+
+describe("SOM programs run from a built image", () => {
+  for (const name of IMAGE_PROGRAMS) {
+    it(name, async () => {
+      const e = expectationFor(name);
+      const dir = mkdtempSync(join(tmpdir(), "talc-som-"));
+      try {
+        const img = join(dir, name + ".img");
+        const b = await main(["build", relative(ROOT, join(PROGRAMS, name + ".som")), "-o", img], {
+          stdout: () => undefined,
+          stderr: () => undefined,
+          cwd: ROOT,
+        });
+        expect(b).toBe(0);
+        check(await talcRun([], img, e.args), e);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });
