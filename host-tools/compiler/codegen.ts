@@ -679,8 +679,7 @@ class FrameGen {
   /**
    * The ColdCapture of a construct whose cold path turns `blocks` into real
    * closures: the outer variables those blocks assign that are plain locals
-   * of this frame.  Allocates the hidden temp-vector slot (the caller
-   * releases it with the construct).
+   * of this frame.
    */
   private coldCapture(blocks: Expr[]): ColdCapture {
     const vars: Variable[] = [];
@@ -715,15 +714,16 @@ class FrameGen {
     }
     if (vars.length === 0) return NO_CAPTURE;
     if (vars.length > 255) this.fail(this.pos, "Too many variables assigned in inlined blocks of one construct (limit 255)");
+    // its slot is a scratch slot of the cold code (see packCapture)
     const tv: Variable = { name: "<cold>", decl: null, scope: this.scopes.method, isParam: false, captured: false, assigned: false, remoteIndex: -1 };
-    this.slots.set(tv, this.alloc(this.pos)[0]);
     return { vars, index: new Map(vars.map((v, i) => [v, i])), tv };
   }
 
   /** Cold path, before the real send: pack the captured variables into the temp vector. */
   private packCapture(cap: ColdCapture): void {
     if (cap.tv === null) return;
-    const tvSlot = this.slotOf(cap.tv);
+    const tvSlot = this.scratch(2);
+    this.slots.set(cap.tv, tvSlot);
     this.emit(OP_PUSH_NEW_ARRAY, cap.vars.length);
     this.emit(OP_POP_STORE_LOCAL, tvSlot);
     cap.vars.forEach((v, i) => {
@@ -742,7 +742,10 @@ class FrameGen {
     });
   }
 
-  /** Scratch slot `i` for cold code (allocated above the hot code's slots at finish time). */
+  /**
+   * Scratch slot `i` for cold code, allocated above the hot code's slots at
+   * finish time.  0, 1: while-loop marker and answer; 2: cold-capture vector.
+   */
   private scratch(i: number): number {
     while (this.scratchSlots.length <= i) this.scratchSlots.push(this.alloc(this.pos)[0]);
     return this.scratchSlots[i];
