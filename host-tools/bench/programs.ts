@@ -26,6 +26,7 @@ export const PROGRAMS: readonly BenchProgram[] = [
   { name: "Vectors", arg: 2000, what: "Vector append:/at:/remove/size (library code), Array" },
   { name: "Richards", arg: 300000, what: "task scheduler: polymorphic sends, field access, linked queues" },
   { name: "Graph", arg: 200, what: "Dijkstra over node/edge objects: binary heap, Vector do: with a closure" },
+  { name: "Closures", arg: 12000, what: "Array do:/inject:into:/collect:/select: with blocks, captured variables, non-local return" },
   { name: "StringBuild", arg: 800000, what: "String + / asString / asSymbol / = / charAt: / length" },
   { name: "FloatMath", arg: 300000, what: "n-body simulation: boxed Double arithmetic, sqrt, accessors" },
 ];
