@@ -3,7 +3,7 @@
 // build/talc-device.wasm, built from vm-as/device/entry.ts with asc when it
 // is missing or older than its sources.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../classpath.js";
 
@@ -25,15 +25,20 @@ function newestSource(root: string): number {
   return t;
 }
 
-/** Build the stand-alone device module into `out` (asc, release). */
+/** Build the stand-alone device module into `out` (asc, release).  Written
+ *  to a private file first and renamed, so processes building at the same
+ *  time never read a half-written module. */
 export function buildDeviceWasm(out: string): void {
   const root = packageRoot();
+  const tmp = `${out}.${process.pid}.tmp`;
   try {
     execFileSync(process.execPath, [
       join(root, "node_modules/assemblyscript/bin/asc.js"), "vm-as/device/entry.ts",
-      "--config", "vm-as/device/asconfig.json", "--target", "release", "-o", out,
+      "--config", "vm-as/device/asconfig.json", "--target", "release", "-o", tmp,
     ], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    renameSync(tmp, out);
   } catch (e) {
+    rmSync(tmp, { force: true });
     const err = e as { stderr?: Buffer; message: string };
     throw new Error(`cannot build the device module: ${err.stderr?.toString().trim() || err.message}`);
   }
