@@ -46,6 +46,8 @@ export class DeviceClient {
   readonly stats = { sent: 0, received: 0, lineErrors: 0, retries: 0, timeouts: 0, bytesOut: 0 };
   lastAnnounce: DeviceInfo | null = null;
   announces = 0;
+  /** Protocol version of well-formed frames of another version seen (a newer or older device). */
+  foreignVersion: number | null = null;
 
   constructor(readonly link: Transport, readonly opts: ClientOptions) {
     link.onData((c) => this.decoder.push(c, (r) => {
@@ -84,6 +86,7 @@ export class DeviceClient {
   private onFrame(f: Frame): void {
     this.stats.received++;
     if (f.version !== PROTO_VERSION) {
+      this.foreignVersion = f.version;
       this.log(`frame with protocol version ${f.version} ignored`);
       return;
     }
@@ -183,7 +186,10 @@ export class DeviceClient {
       return parseInfo(await this.call(T_HELLO, Uint8Array.of(PROTO_VERSION), { retries, replyBytes: 300, timeoutMs: 1500, retryOnReset: true }));
     } catch (e) {
       if (e instanceof DeviceError && e.code === E_VERSION) {
-        throw new Error(`protocol version mismatch: ${e.text}; this talc speaks protocol ${PROTO_VERSION} — use a talc and a firmware of the same release`);
+        throw new VersionError(`protocol version mismatch: the device says "${e.text}" — use a talc and a firmware of the same release`);
+      }
+      if (e instanceof TimeoutError && this.foreignVersion !== null) {
+        throw new VersionError(`protocol version mismatch: the device answers in protocol version ${this.foreignVersion}, this talc speaks version ${PROTO_VERSION} — use a talc and a firmware of the same release`);
       }
       throw e;
     }
@@ -317,6 +323,7 @@ export class DeviceClient {
 }
 
 export class TimeoutError extends Error {}
+export class VersionError extends Error {}
 export class EvalTooLargeError extends Error {}
 export class LinkClosedError extends Error { constructor() { super("the serial link closed"); } }
 export class ResetError extends Error {

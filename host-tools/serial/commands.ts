@@ -15,7 +15,7 @@ import { classPathOption, parseSize, rewriteClassPathFlag } from "../commands/op
 import { BoardError, loadBoard } from "../flash/board.js";
 import { FlashImageError, isFlashImage, isVmImage, packImage } from "../flash/format.js";
 import { FlashFault } from "../flash/simflash.js";
-import { DeviceClient, DeviceError, LinkClosedError, ResetError, TimeoutError } from "./client.js";
+import { DeviceClient, DeviceError, LinkClosedError, ResetError, TimeoutError, VersionError } from "./client.js";
 import { FlashError, flashImage, type FlashProgress } from "./flasher.js";
 import { describeInfo, slotName, stateName, type DeviceInfo } from "./info.js";
 import { SerialTransport } from "./serialtransport.js";
@@ -47,7 +47,7 @@ function baudArg(v: string): number {
   return Number(v);
 }
 
-const KNOWN_ERRORS = [Failure, FlashError, FlashImageError, DeviceError, TimeoutError, LinkClosedError, ResetError, BoardError, FlashFault];
+const KNOWN_ERRORS = [Failure, VersionError, FlashError, FlashImageError, DeviceError, TimeoutError, LinkClosedError, ResetError, BoardError, FlashFault];
 
 async function runProgram(program: Command, argv: string[], io: SerialIO, classPath = false): Promise<number> {
   let status = 0;

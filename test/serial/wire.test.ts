@@ -13,7 +13,7 @@ import {
 import { cobsEncode, cobsDecode, crc32, encodeFrame, FrameDecoder, type Frame } from "../../host-tools/serial/frame.js";
 import { DeviceClient, DeviceError } from "../../host-tools/serial/client.js";
 import { flashImage } from "../../host-tools/serial/flasher.js";
-import { prng, type Transport } from "../../host-tools/serial/transport.js";
+import { memoryPair, prng, type Transport } from "../../host-tools/serial/transport.js";
 import type { SimBoard } from "../../host-tools/serial/simboard.js";
 import { memoryBoard, packed } from "./helpers.js";
 
@@ -97,11 +97,22 @@ describe("device engine refuses bad input with an error frame", () => {
     expect(text).toContain(`speaks version ${PROTO_VERSION}`);
   });
 
-  it("the client turns a version mismatch into one clear message", async () => {
-    // A device speaking another version: patch the reply's version byte on the way.
-    const client = new DeviceClient(link, { baud: 115200 });
-    const info = await client.hello();
-    expect(info.protocol).toBe(PROTO_VERSION);
+  it("the client turns a version mismatch into one clear message, both ways", async () => {
+    // 1. a newer device answers in its own version: the client names both
+    const [host, dev] = memoryPair();
+    dev.onData((c) => {
+      const d = new FrameDecoder();
+      d.push(c, (r) => {
+        if (r.kind !== "frame") return;
+        const text = new TextEncoder().encode(`frame has protocol version ${r.frame.version}, this device speaks version 2`);
+        void dev.write(encodeFrame(T_ERROR, r.frame.seq, Uint8Array.from([E_VERSION, r.frame.type, ...text]), 2));
+      });
+    });
+    const newer = new DeviceClient(host, { baud: 115200 });
+    await expect(newer.hello(1)).rejects.toThrow(/protocol version mismatch: the device answers in protocol version 2, this talc speaks version 1/);
+    // 2. our device refusing a frame of another version (what an older host would see)
+    const got = await send(encodeFrame(T_HELLO, 8, Uint8Array.of(2), 2));
+    expect(got.map(errorCode)).toEqual([E_VERSION]);
   });
 
   it("oversized frame -> E_TOO_LONG, then the next frame works", async () => {
