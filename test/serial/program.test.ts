@@ -11,6 +11,8 @@ import { flashImage } from "../../host-tools/serial/flasher.js";
 import { talcSimVm } from "../../host-tools/serial/simvm.js";
 import { compileDoIt } from "../../host-tools/serial/doit.js";
 import { makeRig, simBoardDef, type Rig } from "./helpers.js";
+import { RESET_HOLD, DS_HOLD, E_STATE } from "../../vm-as/device/protocol.js";
+import { DeviceError } from "../../host-tools/serial/client.js";
 
 let dir = "";
 let rig: Rig;
@@ -49,6 +51,27 @@ describe("a program on the simulated board", () => {
     const bad = await client.eval(compileDoIt("nil fooBar").classFile);
     expect(bad.ok).toBe(false);
     expect(bad.text).toMatch(/fooBar/);
+  });
+
+  it("reset --hold loads without running; BOOT starts the program; console input is accepted", async () => {
+    const img = await appImage("Held", "    'started' println");
+    const { client } = await rig.open();
+    let out = "";
+    client.onConsole((c) => { out += new TextDecoder().decode(c.data); });
+    await flashImage(client, img);
+    for (let i = 0; i < 100 && !out.includes("started"); i++) await new Promise((res) => setTimeout(res, 10));
+    out = "";
+    const held = await client.reset(RESET_HOLD);
+    expect(held!.state).toBe(DS_HOLD);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(out).toBe("");
+    await client.boot();
+    for (let i = 0; i < 100 && !out.includes("started"); i++) await new Promise((res) => setTimeout(res, 10));
+    expect(out).toBe("started\n");
+    const e = await client.boot().catch((x: unknown) => x);
+    expect((e as DeviceError).code).toBe(E_STATE);
+    expect(await client.consoleIn(new Uint8Array(200).fill(65))).toBe(200);
+    expect(await client.consoleIn(new Uint8Array(200).fill(66))).toBe(56);   // the 256-byte ring is full
   });
 
   it("a second image replaces the first", async () => {
