@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
-import { FI_HEADER_BYTES, FI_FLAG_SNAPSHOT, FL_DECODER_RAM_BYTES, FL_PAGE_BUF } from "../../vm-as/flash/layout.js";
+import { FI_HEADER_BYTES, FI_FLAG_SNAPSHOT, FL_DECODER_RAM_BYTES } from "../../vm-as/flash/layout.js";
 import { Board, BoardError, loadBoard } from "./board.js";
 import { DeviceError, FlashDevice } from "./device.js";
 import {
@@ -78,7 +78,7 @@ function headerLines(h: FlashImageHeader): string[] {
     `format:          Talc flash image v${h.version} (header ${h.headerBytes} bytes)`,
     `board:           ${h.boardName} (id ${hex(h.boardId)})`,
     `word size:       ${h.wordBits}-bit, dispatch ${h.dispatch === 0 ? "switch" : h.dispatch}`,
-    `codec:           ${h.codec === 1 ? "raw DEFLATE" : h.codec}${h.flags & FI_FLAG_SNAPSHOT ? " (stored blocks: device snapshot)" : ""}`,
+    `codec:           ${h.codec === 1 ? "raw DEFLATE" : h.codec}${h.flags & FI_FLAG_SNAPSHOT ? " (device snapshot)" : ""}`,
     `serial:          ${h.serial}`,
     `expanded bytes:  ${h.expandedBytes}`,
     `payload bytes:   ${h.payloadBytes}`,
@@ -318,7 +318,7 @@ export async function flashFileCommand(argv: string[], io: CommandIO): Promise<n
           lines.push(`slot ${s.slot} @ ${hex(b.slots[s.slot].offset)}: ` +
             (s.valid ? `valid image, serial ${s.serial}, ${s.packed} bytes packed, ${s.bytes} expanded` : s.error));
         }
-        lines.push(`device RAM:   decoder ${FL_DECODER_RAM_BYTES} bytes static, writer ${FL_PAGE_BUF + FI_HEADER_BYTES + 8} bytes`);
+        lines.push(`device RAM:   decoder ${FL_DECODER_RAM_BYTES} bytes static, writer ${dev.writerRamBytes()} bytes`);
         io.stdout(lines.join("\n") + "\n");
       } finally {
         flash.close();

@@ -8,7 +8,8 @@ import { buildImage } from "../../host-tools/image/builder.js";
 import { TalcVM } from "../../host-tools/vm/vmhost.js";
 import { kernelDir } from "../../host-tools/classpath.js";
 import { loadBoard } from "../../host-tools/flash/board.js";
-import { packImage, packStats, verifyImage } from "../../host-tools/flash/format.js";
+import { packImage, packStats, readHeader, verifyImage } from "../../host-tools/flash/format.js";
+import { FI_HEADER_BYTES } from "../../vm-as/flash/layout.js";
 import { SimFlash } from "../../host-tools/flash/simflash.js";
 import { FlashDevice } from "../../host-tools/flash/device.js";
 
@@ -45,6 +46,9 @@ describe("flash images of the real VM", () => {
     vm.loadImage(booted.image);
     const snap = vm.snapshot();
     expect(dev.snapshot(snap)).toBe(1);
+    const sh = readHeader(flash.read(board.slots[1].offset, FI_HEADER_BYTES));
+    console.log(`snapshot: ${snap.length} bytes -> ${sh.payloadBytes} (device compressor), host packer ${packed.length - FI_HEADER_BYTES}`);
+    expect(sh.payloadBytes).toBeLessThan(snap.length * 0.6);
     const next = FlashDevice.open(flash, board);
     const b2 = next.boot();
     expect(b2.slot).toBe(1);

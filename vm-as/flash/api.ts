@@ -14,6 +14,7 @@ import { HDR, slot_expand, slot_readHeader } from "./slot";
 import { update_begin, update_commit, update_snapshot, update_write } from "./update";
 import { INFLATE_RAM_BYTES } from "./inflate";
 import { SHA256_RAM_BYTES } from "./sha256";
+import { DEFLATE_RAM_BYTES } from "./deflate";
 
 function overlaps(a: u32, alen: u32, b: u32, blen: u32): bool {
   return a < b + blen && b < a + alen;
@@ -116,4 +117,6 @@ export function flash_decoderRamBytes(): i32 {
   return INFLATE_RAM_BYTES + SHA256_RAM_BYTES + 1024 /* CRC table */
     + FI_HEADER_BYTES /* slot header */ + 32 /* digest */ + BR_BYTES /* boot record */ + FL_TEXT_BUF;
 }
-export function flash_writerRamBytes(): i32 { return FL_PAGE_BUF + FI_HEADER_BYTES + 8; }
+// Static RAM of the update path: program page, new header, stored-block
+// header, and (snapshots) the compressor's hash table and staging buffer.
+export function flash_writerRamBytes(): i32 { return FL_PAGE_BUF + FI_HEADER_BYTES + 8 + DEFLATE_RAM_BYTES; }

@@ -52,7 +52,7 @@ export const FI_HEADER_CRC_OFF: i32 = 92;
 export const CODEC_DEFLATE: i32 = 1;       // raw DEFLATE (RFC 1951), no zlib/gzip wrapper
 export const DISPATCH_SWITCH: i32 = 0;     // bytecode switch interpreter (32-bit images)
 export const DISPATCH_COPYDOWN: i32 = 1;   // 16-bit copy-down dispatch (pending)
-export const FI_FLAG_SNAPSHOT: i32 = 1;    // written by a running VM (stored blocks)
+export const FI_FLAG_SNAPSHOT: i32 = 1;    // written by a running VM (flash_snapshot)
 
 // Largest image the format accepts (sanity bound for a lying header).
 export const FI_MAX_EXPANDED: i32 = 0x10000000; // 256 MiB

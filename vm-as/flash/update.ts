@@ -22,6 +22,7 @@ import {
   CODEC_DEFLATE, DISPATCH_SWITCH, FL_PAGE_BUF, NO_SLOT,
 } from "./layout";
 import { IH_HEAP_WANTED } from "../layout";
+import { deflate_fixed, deflate_outBytes, deflate_outCrc } from "./deflate";
 import { br_append, br_scan, brActive, brFallback, brFound, brState } from "./bootrec";
 import { crc32_begin, crc32_end, crc32_of, crc32_update } from "./crc32";
 import { sha256_begin, sha256_end, sha256_update } from "./sha256";
@@ -138,8 +139,9 @@ export function update_commit(): i32 {
 }
 
 // ---- snapshot: a running VM writes its image -----------------------------
-// The payload is DEFLATE stored blocks (no compression on the device):
-//   per block of up to 65535 bytes: u8 BFINAL, u16 LEN, u16 ~LEN, LEN bytes.
+// The payload is one fixed-Huffman DEFLATE block from ./deflate.ts (greedy
+// LZ77), or DEFLATE stored blocks when that is not smaller:
+//   per stored block of up to 65535 bytes: u8 BFINAL, u16 LEN, u16 ~LEN, LEN bytes.
 const BLOCK_MAX: u32 = 65535;
 const BLK: usize = memory.data(8, 4);
 
@@ -155,16 +157,24 @@ export function update_snapshot(img: usize, len: u32, serial: u32, bootedSlot: i
   let r = checkInner(img, len, geoWordBits);
   if (r < 0) return r;
   const blocks: u32 = len == 0 ? 1 : (len + BLOCK_MAX - 1) / BLOCK_MAX;
-  const payload = len + blocks * 5;
-  // pass 1: CRC-32 of the payload and SHA-256 of the image
+  // pass 1 (nothing written): payload length and CRC-32 of both encodings
+  deflate_fixed(img, len, false);
+  const packed = deflate_outBytes();
+  const packedCrc = deflate_outCrc();
+  const stored = packed >= len + blocks * 5;
+  let payload = packed;
   let c = crc32_begin();
-  for (let b: u32 = 0; b < blocks; b++) {
-    const start = b * BLOCK_MAX;
-    const n = len - start < BLOCK_MAX ? len - start : BLOCK_MAX;
-    blockHeader(b == blocks - 1, n);
-    c = crc32_update(c, BLK, 5);
-    c = crc32_update(c, img + start, n);
+  if (stored) {
+    payload = len + blocks * 5;
+    for (let b: u32 = 0; b < blocks; b++) {
+      const start = b * BLOCK_MAX;
+      const n = len - start < BLOCK_MAX ? len - start : BLOCK_MAX;
+      blockHeader(b == blocks - 1, n);
+      c = crc32_update(c, BLK, 5);
+      c = crc32_update(c, img + start, n);
+    }
   }
+  const payloadCrc = stored ? crc32_end(c) : packedCrc;
   sha256_begin();
   sha256_update(img, len);
   memory.fill(HDR_NEW, 0, <usize>FI_HEADER_BYTES);
@@ -183,7 +193,7 @@ export function update_snapshot(img: usize, len: u32, serial: u32, bootedSlot: i
   store<u32>(HDR_NEW + FI_BOARD_ID_OFF, geoBoardId);
   store<u32>(HDR_NEW + FI_PAYLOAD_BYTES_OFF, payload);
   store<u32>(HDR_NEW + FI_EXPANDED_BYTES_OFF, len);
-  store<u32>(HDR_NEW + FI_PAYLOAD_CRC_OFF, crc32_end(c));
+  store<u32>(HDR_NEW + FI_PAYLOAD_CRC_OFF, payloadCrc);
   store<u32>(HDR_NEW + FI_HEAP_WANTED_OFF, load<u32>(img + IH_HEAP_WANTED));
   store<u32>(HDR_NEW + FI_SERIAL_OFF, serial);
   store<u32>(HDR_NEW + FI_HEADER_CRC_OFF, crc32_of(HDR_NEW, <u32>FI_HEADER_CRC_OFF));
@@ -192,14 +202,20 @@ export function update_snapshot(img: usize, len: u32, serial: u32, bootedSlot: i
   if (r < 0) return r;
   r = update_write(HDR_NEW, <u32>FI_HEADER_BYTES);
   if (r < 0) return r;
-  for (let b: u32 = 0; b < blocks; b++) {
-    const start = b * BLOCK_MAX;
-    const n = len - start < BLOCK_MAX ? len - start : BLOCK_MAX;
-    blockHeader(b == blocks - 1, n);
-    r = update_write(BLK, 5);
+  if (stored) {
+    for (let b: u32 = 0; b < blocks; b++) {
+      const start = b * BLOCK_MAX;
+      const n = len - start < BLOCK_MAX ? len - start : BLOCK_MAX;
+      blockHeader(b == blocks - 1, n);
+      r = update_write(BLK, 5);
+      if (r < 0) return r;
+      r = update_write(img + start, n);
+      if (r < 0) return r;
+    }
+  } else {
+    r = deflate_fixed(img, len, true);
     if (r < 0) return r;
-    r = update_write(img + start, n);
-    if (r < 0) return r;
+    if (deflate_outBytes() != payload) return textError(FE_STATE, "snapshot encoder is not deterministic");
   }
   return update_commit();
 }
