@@ -10,31 +10,32 @@
 //    nArgs  nCopied   nTemps (high-water mark; slots of finished
 //                     inlined scopes are reused)
 //
+// Instruction encoding, labels, stack depth, literals and the line table are
+// the Emitter's (emitter.ts); this file decides what to emit.
+//
 // Invariants:
-//  * `depth` is the operand-stack depth after the last emitted instruction;
-//    maxStack is its maximum.  Every label has one depth for all its jumps.
 //  * A slot that may hold a stale value (reused slot, or inside an inlined
 //    loop) is set to the real nil (push_real_nil) on entry of an inlined scope.
 //  * Cold paths (non-Boolean receivers of inlined conditionals, non-number
 //    receivers of inlined loops) are emitted after the method's last return
 //    and jump back to the join point.
 import {
-  OP_DUP, OP_JUMP, OP_JUMP_IF_FALSE, OP_JUMP_IF_NIL, OP_JUMP_IF_NOT_NIL, OP_JUMP_IF_NOT_NUMBER,
-  OP_JUMP_IF_TRUE, OP_NAMES, OP_OPERANDS, OP_POP, OP_POP_STORE_FIELD, OP_POP_STORE_LOCAL,
-  OP_POP_STORE_REMOTE, OP_PUSH_BLOCK, OP_PUSH_BLOCK_W, OP_PUSH_FALSE, OP_PUSH_FIELD, OP_PUSH_GLOBAL,
-  OP_PUSH_GLOBAL_W, OP_PUSH_LITERAL, OP_PUSH_LITERAL_W, OP_PUSH_LOCAL, OP_PUSH_NEW_ARRAY, OP_PUSH_NIL,
-  OP_PUSH_REAL_NIL, OP_PUSH_REMOTE, OP_PUSH_SELF, OP_PUSH_SMALLINT, OP_PUSH_TRUE, OP_RETURN_NONLOCAL,
-  OP_RETURN_SELF, OP_RETURN_TOP, OP_SEND, OP_SEND_W, OP_SPECIAL_FIRST, OP_SPECIAL_LAST, OP_STORE_FIELD,
-  OP_STORE_LOCAL, OP_STORE_REMOTE, OP_SUPER_SEND, OP_SUPER_SEND_W, OPND_I16, OPND_I8, OPND_U16, OPND_U8,
-  OP_ADD, OP_SUB, OP_LE, OP_GE, OP_EQEQ, SPECIAL_NARGS, SPECIAL_SELECTORS,
+  OP_DUP, OP_JUMP, OP_JUMP_IF_FALSE, OP_JUMP_IF_NOT_NIL, OP_JUMP_IF_NOT_NUMBER, OP_JUMP_IF_TRUE, OP_POP,
+  OP_POP_STORE_FIELD, OP_POP_STORE_LOCAL, OP_POP_STORE_REMOTE, OP_PUSH_BLOCK, OP_PUSH_BLOCK_W, OP_PUSH_FALSE,
+  OP_PUSH_FIELD, OP_PUSH_GLOBAL, OP_PUSH_GLOBAL_W, OP_PUSH_LITERAL, OP_PUSH_LITERAL_W, OP_PUSH_LOCAL,
+  OP_PUSH_NEW_ARRAY, OP_PUSH_NIL, OP_PUSH_REAL_NIL, OP_PUSH_REMOTE, OP_PUSH_SELF, OP_PUSH_SMALLINT,
+  OP_PUSH_TRUE, OP_RETURN_NONLOCAL, OP_RETURN_SELF, OP_RETURN_TOP, OP_SEND, OP_SEND_W, OP_SPECIAL_FIRST,
+  OP_STORE_FIELD, OP_STORE_LOCAL, OP_STORE_REMOTE, OP_SUPER_SEND, OP_SUPER_SEND_W, OP_ADD, OP_SUB, OP_LE,
+  OP_GE, OP_EQEQ, SPECIAL_NARGS, SPECIAL_SELECTORS,
 } from "../../vm-as/isa.js";
 import { C_FIXED_SLOTS, CF_VERSION } from "../../vm-as/layout.js";
 import type { BlockExpr, ClassAst, Expr, Literal, MethodAst, SendExpr, Stmt } from "./ast.js";
 import {
-  ClassFileModel, LineEntry, LiteralModel, METHOD_FLAG_BLOCK, METHOD_FLAG_NONLOCAL, METHOD_KIND_BYTECODE,
+  ClassFileModel, LiteralModel, METHOD_FLAG_BLOCK, METHOD_FLAG_NONLOCAL, METHOD_KIND_BYTECODE,
   METHOD_KIND_PRIMITIVE, MethodModel,
 } from "./classfile.js";
 import { ErrorSink, SourcePos } from "./errors.js";
+import { Emitter, type Label } from "./emitter.js";
 import { inlineKind } from "./inline.js";
 import { analyzeMethod, isRemote, MethodScopes, Resolution, Scope, Variable } from "./scope.js";
 
@@ -46,7 +47,6 @@ export interface SuperInfo {
 
 // Implementation limits (operand sizes of isa.ts and the class-file format).
 const MAX_LOCALS = 255;
-const MAX_LITERALS = 65535;
 const MAX_FIELD_SLOT = 255;
 
 /** SmallInteger range of a 31-bit tagged oop: LIT_INT is used inside it. */
@@ -64,12 +64,6 @@ interface ClassCtx {
    * objects start with VM slots), so the class side has fewer.
    */
   maxField: number;
-}
-
-interface Label {
-  pos: number;
-  depth: number | null;
-  fixups: { at: number; end: number }[];
 }
 
 /** A variable that lives in a temp vector other than its scope's own: see ColdCapture. */
@@ -101,61 +95,6 @@ interface ColdStub {
   emit: () => void;
 }
 
-function isSpecial(op: number): boolean {
-  return op >= OP_SPECIAL_FIRST && op <= OP_SPECIAL_LAST;
-}
-
-/** Stack effect on the fall-through path of an instruction. */
-function stackEffect(op: number, a: number, b: number): number {
-  if (isSpecial(op)) return -SPECIAL_NARGS[op - OP_SPECIAL_FIRST];
-  switch (op) {
-    case OP_PUSH_SELF: case OP_PUSH_NIL: case OP_PUSH_TRUE: case OP_PUSH_FALSE: case OP_PUSH_LOCAL:
-    case OP_PUSH_FIELD: case OP_PUSH_LITERAL: case OP_PUSH_LITERAL_W: case OP_PUSH_GLOBAL:
-    case OP_PUSH_GLOBAL_W: case OP_PUSH_SMALLINT: case OP_PUSH_REMOTE: case OP_PUSH_NEW_ARRAY:
-    case OP_PUSH_REAL_NIL: case OP_DUP:
-      return 1;
-    case OP_PUSH_BLOCK: case OP_PUSH_BLOCK_W:
-      return 1 - b;
-    case OP_STORE_LOCAL: case OP_STORE_FIELD: case OP_STORE_REMOTE:
-      return 0;
-    case OP_POP_STORE_LOCAL: case OP_POP_STORE_FIELD: case OP_POP_STORE_REMOTE: case OP_POP:
-      return -1;
-    case OP_SEND: case OP_SEND_W: case OP_SUPER_SEND: case OP_SUPER_SEND_W:
-      return -b;
-    case OP_RETURN_TOP: case OP_RETURN_NONLOCAL:
-      return -1;
-    case OP_JUMP_IF_TRUE: case OP_JUMP_IF_FALSE: case OP_JUMP_IF_NIL: case OP_JUMP_IF_NOT_NIL:
-      return -1;
-    default:
-      return 0; // nop, return_self, jump, jump_if_not_number
-  }
-}
-
-/** Stable key of a literal, for reusing identical literal entries in one method. */
-function literalKey(l: LiteralModel): string | null {
-  switch (l.kind) {
-    case "int": return `i${l.value}`;
-    case "bigint": return `b${l.value}`;
-    case "double": {
-      const dv = new DataView(new ArrayBuffer(8));
-      dv.setFloat64(0, l.value);
-      return `d${dv.getBigUint64(0).toString(16)}`;
-    }
-    case "string": return `s${JSON.stringify(l.value)}`;
-    case "symbol": return `y${JSON.stringify(l.value)}`;
-    case "array": {
-      const parts: string[] = [];
-      for (const e of l.elements) {
-        const k = literalKey(e);
-        if (k === null) return null;
-        parts.push(k);
-      }
-      return `a[${parts.join(",")}]`;
-    }
-    case "block": return null;
-  }
-}
-
 /** Literal model of a source literal (integers: LIT_INT inside the SmallInteger range). */
 export function literalModel(l: Literal): LiteralModel {
   switch (l.kind) {
@@ -177,16 +116,9 @@ const MARKER_BLOCK: MethodModel = {
   flags: METHOD_FLAG_BLOCK, code: new Uint8Array([OP_PUSH_LOCAL, 0, OP_RETURN_TOP]), literals: [], lines: [],
 };
 
-class FrameGen {
+class FrameGen extends Emitter {
   private scratchSlots: number[] = [];
-  private code: number[] = [];
-  private literals: LiteralModel[] = [];
-  private litKeys = new Map<string, number>();
-  private lines: LineEntry[] = [];
-  private labels: Label[] = [];
   private coldQueue: ColdStub[] = [];
-  private depth = 0;
-  private maxDepth = 0;
   private slots = new Map<Variable, number>();
   private nextLocal = 0;
   private highWater = 0;
@@ -203,79 +135,14 @@ class FrameGen {
     private pos: SourcePos,
     /** Outer variables reached through a cold path's temp vector (cold-path closures only). */
     private overrides: Map<Variable, Override> = new Map(),
-  ) {}
+  ) {
+    super();
+  }
 
   // ---- emitting ---------------------------------------------------------
 
-  private fail(pos: SourcePos, msg: string): never {
+  protected fail(pos: SourcePos, msg: string): never {
     throw this.ctx.sink.error(pos, msg);
-  }
-
-  private emit(op: number, a = 0, b = 0): void {
-    if (OP_NAMES[op] === undefined || OP_NAMES[op] === "") throw new Error(`compiler bug: opcode ${op} is not in isa.ts`);
-    this.code.push(op);
-    const kinds = [OP_OPERANDS[op * 2], OP_OPERANDS[op * 2 + 1]];
-    const vals = [a, b];
-    for (let i = 0; i < 2; i++) {
-      const k = kinds[i];
-      const v = vals[i];
-      if (k === OPND_U8) {
-        if (v < 0 || v > 255) throw new Error(`compiler bug: u8 operand ${v} of ${OP_NAMES[op]}`);
-        this.code.push(v);
-      } else if (k === OPND_I8) {
-        if (v < -128 || v > 127) throw new Error(`compiler bug: i8 operand ${v}`);
-        this.code.push(v & 0xff);
-      } else if (k === OPND_U16 || k === OPND_I16) {
-        this.code.push(v & 0xff, (v >> 8) & 0xff);
-      }
-    }
-    this.adjust(stackEffect(op, a, b));
-  }
-
-  private adjust(delta: number): void {
-    this.depth += delta;
-    if (this.depth < 0) throw new Error("compiler bug: negative stack depth");
-    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
-  }
-
-  private newLabel(): Label {
-    const l: Label = { pos: -1, depth: null, fixups: [] };
-    this.labels.push(l);
-    return l;
-  }
-
-  private setLabelDepth(l: Label, d: number): void {
-    if (l.depth === null) l.depth = d;
-    else if (l.depth !== d) throw new Error(`compiler bug: label depth ${l.depth} vs ${d}`);
-  }
-
-  private place(l: Label): void {
-    l.pos = this.code.length;
-    if (l.depth === null) l.depth = this.depth;
-    else this.depth = l.depth;
-  }
-
-  /** jump, jump_if_nil, jump_if_not_nil, jump_if_not_number. */
-  private jump(op: number, target: Label): void {
-    const before = this.depth;
-    this.code.push(op, 0, 0);
-    const end = this.code.length;
-    target.fixups.push({ at: end - 2, end });
-    const popped = op === OP_JUMP_IF_NIL || op === OP_JUMP_IF_NOT_NIL ? 1 : 0;
-    this.setLabelDepth(target, before - popped);
-    this.adjust(-popped);
-  }
-
-  /** jump_if_true / jump_if_false: `target` when taken, `alt` (value kept) when not a Boolean. */
-  private condJump(op: number, target: Label, alt: Label): void {
-    const before = this.depth;
-    this.code.push(op, 0, 0, 0, 0);
-    const end = this.code.length;
-    target.fixups.push({ at: end - 4, end });
-    alt.fixups.push({ at: end - 2, end });
-    this.setLabelDepth(target, before - 1);
-    this.setLabelDepth(alt, before);
-    this.adjust(-1);
   }
 
   /** Queue cold code entered at the returned label with stack depth `depth`. */
@@ -284,34 +151,6 @@ class FrameGen {
     label.depth = depth;
     this.coldQueue.push({ label, depth, emit });
     return label;
-  }
-
-  private markLine(pos: SourcePos): void {
-    const pc = this.code.length;
-    const last = this.lines[this.lines.length - 1];
-    // the line table holds u16 line and column numbers
-    const e = { pc, line: Math.min(pos.line, 0xffff), column: Math.min(pos.col, 0xffff) };
-    if (last !== undefined && last.pc === pc) this.lines[this.lines.length - 1] = e;
-    else this.lines.push(e);
-  }
-
-  private literal(l: LiteralModel, pos: SourcePos): number {
-    const key = literalKey(l);
-    if (key !== null) {
-      const found = this.litKeys.get(key);
-      if (found !== undefined) return found;
-    }
-    const idx = this.literals.length;
-    if (idx >= MAX_LITERALS) {
-      this.fail(pos, "The method has too many literals (limit 65535). You may be able to split up this method into multiple.");
-    }
-    this.literals.push(l);
-    if (key !== null) this.litKeys.set(key, idx);
-    return idx;
-  }
-
-  private symbol(name: string, pos: SourcePos): number {
-    return this.literal({ kind: "symbol", value: name }, pos);
   }
 
   // ---- locals -----------------------------------------------------------
@@ -542,16 +381,7 @@ class FrameGen {
       this.place(stub.label);
       stub.emit();
     }
-    for (const l of this.labels) {
-      if (l.fixups.length === 0) continue;
-      if (l.pos < 0) throw new Error("compiler bug: unplaced label");
-      for (const f of l.fixups) {
-        const off = l.pos - f.end;
-        if (off < -32768 || off > 32767) this.fail(this.pos, "The method is too large (a jump exceeds 32 KB). Split it into several methods.");
-        this.code[f.at] = off & 0xff;
-        this.code[f.at + 1] = (off >> 8) & 0xff;
-      }
-    }
+    this.patchJumps(this.pos);
     if (this.maxDepth > 0xffff) this.fail(this.pos, "The method needs too deep an operand stack");
     return {
       selector,

@@ -8,7 +8,8 @@
 //
 // Data path: lexer.ts (tokens) -> parser.ts (ast.ts) -> scope.ts (resolution,
 // capture analysis; inline.ts decides which sends are inlined) -> codegen.ts
-// (method records) -> classfile.ts (TCF bytes).  disasm.ts reads them back.
+// (method records, through emitter.ts) -> classfile.ts (TCF bytes).  disasm.ts
+// reads them back.
 //
 // Decisions other parts rely on:
 //  * Field operands are 0-based among the fields of the method's side,
