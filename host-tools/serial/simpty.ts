@@ -62,7 +62,7 @@ export class SimPty {
 
   private spawnSocat(): void {
     if (this.stopping) return;
-    const p = spawn("socat", [`PTY,link=${this.ttyPath},raw,echo=0,wait-slave`, `UNIX-CONNECT:${this.sock}`], {
+    const p = spawn("socat", [`PTY,link=${this.ttyPath},raw,echo=0,wait-slave,pty-interval=0.01`, `UNIX-CONNECT:${this.sock}`], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let err = "";
