@@ -216,6 +216,30 @@ describe("flash over an in-memory link", () => {
     await expect(flashImage(client, new Uint8Array(50))).rejects.toThrow(/not a Talc flash image/);
   });
 
+  it("between SET_ACTIVE and the reset no slot is writable: the running image and the trial are both protected", async () => {
+    const client = new DeviceClient(link, { baud: 115200 });
+    const first = await flashImage(client, packed(8000, 31));
+    const other = 1 - first.slot;
+    const img = packed(9000, 32);
+    const base = board.board.slots[other].offset;
+    await client.erase(base, 4 * board.board.sectorSize);
+    for (let off = 0; off < img.length; off += 1024) await client.call(T_WRITE, client.writeFrame(base + off, img.subarray(off, off + 1024)));
+    await client.setActive(other);
+    const info = await client.hello();
+    expect(info.activeSlot).toBe(other);
+    expect(info.runningSlot).toBe(first.slot);
+    expect(info.writableSlot).toBe(null);
+    for (const s of [0, 1]) {
+      const e = await client.erase(board.board.slots[s].offset, board.board.sectorSize).catch((x: unknown) => x);
+      expect((e as DeviceError).code).toBe(E_PROTECTED);
+    }
+    await expect(flashImage(client, packed(5000, 33))).rejects.toThrow(/no writable slot.*reset the device/);
+    // after the reset the trial boots and confirms; the old slot is writable again
+    const after = await client.reset();
+    expect(after!.runningSlot).toBe(other);
+    expect(after!.writableSlot).toBe(first.slot);
+  });
+
   it("SET_ACTIVE of the running slot is refused (E_STATE)", async () => {
     const client = new DeviceClient(link, { baud: 115200 });
     const r = await flashImage(client, packed(5000, 8));
