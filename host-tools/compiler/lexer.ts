@@ -101,7 +101,7 @@ export function tokenize(source: string, sink: ErrorSink): Token[] {
         if (i >= n) throw sink.error(openPos, "Unterminated string literal");
         const e = source[i];
         const v = ESCAPES[e];
-        if (v === undefined) throw sink.error(escPos, `Unknown escape sequence '\\${e}'`);
+        if (v === undefined) throw sink.error(escPos, `Unknown escape sequence '\\${printable(e)}'`);
         value += v;
         advance();
         continue;
@@ -240,12 +240,23 @@ export function tokenize(source: string, sink: ErrorSink): Token[] {
   }
 }
 
+/** Source text made safe for a one-line message: control characters escaped, long text cut. */
+export function printable(text: string, max = 24): string {
+  const cut = text.length > max ? text.slice(0, max) + "..." : text;
+  return cut.replace(/[\x00-\x1f\x7f]/g, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+}
+
 /** How a token is named in "Expected ..., but found ..." messages. */
 export function describeToken(t: Token): string {
   switch (t.kind) {
     case "eof": return "end of file";
-    case "string": return `string '${t.text.length > 20 ? t.text.slice(0, 20) + "..." : t.text}'`;
+    case "string": return `string ${printable(t.text)}`;
     case "separator": return "separator '----'";
-    default: return `'${t.text}'`;
+    default: return `'${printable(t.text)}'`;
   }
 }
