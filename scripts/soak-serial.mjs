@@ -51,6 +51,7 @@ if (process.argv[2] === "--child") {
         const k = Math.floor((20 * p.done) / p.total);
         if (k !== last) { last = k; dbg?.(`${p.phase} ${p.done}/${p.total}`); }
         if (p.phase === "writing") process.stderr.write(`P ${p.done / p.total}\n`);
+        if (p.phase === "verifying" || p.phase === "booting") process.stderr.write(`${p.phase === "verifying" ? "V" : "B"}\n`);
       },
     });
     process.exitCode = 0;
@@ -128,20 +129,24 @@ for (let run = 1; run <= RUNS; run++) {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child", tty, file, String(clientBaud)], { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     let killed = false;
-    // kill when the transfer reaches a random fraction (the child reports progress)
-    const killAt = rnd();
+    // kill when the transfer reaches a random fraction (the child reports
+    // progress), or (one run in five) during the verify or the switch + reboot
+    const late = rnd() < 0.2 ? (rnd() < 0.5 ? "V" : "B") : null;
+    const killAt = late ? 2 : rnd();
     child.stderr.on("data", (d) => {
       for (const l of String(d).split("\n")) {
         if (l === "" || l === "connected") continue;
         if (l.startsWith("P ")) {
           if (!killed && Number(l.slice(2)) >= killAt) { killed = true; child.kill("SIGKILL"); }
+        } else if (l === "V" || l === "B") {
+          if (!killed && l === late) { killed = true; child.kill("SIGKILL"); }
         } else err += l + "\n";
       }
     });
     const code = await new Promise((res) => child.on("exit", (c, sig) => res(sig ? sig : c)));
 
     outcome = code === 0 ? "ok" : "failed";
-    message = code === "SIGKILL" ? `killed at ${(100 * killAt).toFixed(0)}% of the transfer` : err.trim();
+    message = code === "SIGKILL" ? (late ? `killed while ${late === "V" ? "verifying" : "switching and rebooting"}` : `killed at ${(100 * killAt).toFixed(0)}% of the transfer`) : err.trim();
     if (process.env.SOAK_DEBUG) console.log(err.trim());
   } else {
     const faults = kind === "reset" ? null : { drop: rnd() * 2e-3, corrupt: rnd() * 2e-3, seed: run };
