@@ -108,14 +108,15 @@ async function connect(port: string, baud: number, io: SerialIO, verbose: boolea
   }
 }
 
-function stopSignal(io: SerialIO): AbortSignal {
-  if (io.signal) return io.signal;
+/** Ends monitor / repl / device: io.signal, else Ctrl-C or SIGTERM.  Call
+ *  `done()` when the command returns (removes the signal handlers). */
+function stopSignal(io: SerialIO): { signal: AbortSignal; done(): void } {
+  if (io.signal) return { signal: io.signal, done: () => {} };
   const ac = new AbortController();
   const stop = () => ac.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  ac.signal.addEventListener("abort", () => { process.off("SIGINT", stop); process.off("SIGTERM", stop); });
-  return ac.signal;
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  return { signal: ac.signal, done: () => { process.off("SIGINT", stop); process.off("SIGTERM", stop); } };
 }
 
 // ---- talc flash ------------------------------------------------------------
@@ -212,7 +213,7 @@ export async function monitorCommand(argv: string[], io: SerialIO): Promise<numb
   const program = command("monitor", "the program's console on a device: its output, your input", async (c) => {
     const o = c.opts<{ port: string; baud: number; reset?: boolean; exit?: boolean; timeout?: number; verbose?: boolean }>();
     const { client, info } = await connect(o.port, o.baud, io, o.verbose === true);
-    const stop = stopSignal(io);
+    const { signal: stop, done } = stopSignal(io);
     let exitStatus: number | null = null;
     try {
       io.stderr(`[connected to ${info.board} on ${o.port}: ${stateName(info.state)}${info.message ? " — " + info.message : ""}; Ctrl-C to quit]\n`);
@@ -233,6 +234,7 @@ export async function monitorCommand(argv: string[], io: SerialIO): Promise<numb
       rl.close();
       return 0;
     } finally {
+      done();
       await client.close().catch(() => {});
     }
   });
@@ -255,12 +257,14 @@ export async function replCommand(argv: string[], io: SerialIO): Promise<number>
     const { client, info } = await connect(o.port, o.baud, io, o.verbose === true);
     const interactive = io.tty ?? (process.stdin.isTTY === true && !io.stdin);
     let failures = 0;
+    let stopDone = () => {};
     try {
       if (interactive) io.stderr(`[${info.board} on ${o.port}: ${stateName(info.state)}; an expression per line (statements separated by '.'), Ctrl-D to quit]\n`);
       client.onConsole((m) => (m.fd === 2 ? io.stderr(m.data) : io.stdout(m.data)));
       const rl = createInterface({ input: io.stdin ?? process.stdin, terminal: false });
-      const stop = stopSignal(io);
+      const { signal: stop, done } = stopSignal(io);
       stop.addEventListener("abort", () => rl.close());
+      stopDone = done;
       if (interactive) io.stdout("talc> ");
       for await (const lineText of rl) {
         const expr = lineText.trim();
@@ -287,6 +291,7 @@ export async function replCommand(argv: string[], io: SerialIO): Promise<number>
       }
       return failures > 0 && !interactive ? 1 : 0;
     } finally {
+      stopDone();
       await client.close().catch(() => {});
     }
   });
@@ -342,8 +347,9 @@ export async function deviceCommand(argv: string[], io: SerialIO): Promise<numbe
       await pty.start();
       io.stdout(`${tty}\n`);
       log(`flash ${flashPath} (${def.flashSize} bytes), UART ${board.baud} baud on ${tty}; Ctrl-C to stop`);
-      const stop = stopSignal(io);
+      const { signal: stop, done } = stopSignal(io);
       await new Promise<void>((res) => { if (stop.aborted) res(); else stop.addEventListener("abort", () => res()); });
+      done();
       log("stopped");
       return 0;
     } finally {
