@@ -29,7 +29,8 @@ function rng(seed: number): () => number {
 
 class Gen {
   private counter = 0;
-  constructor(private r: () => number, private inline: boolean) {}
+  /** Wrap some conditions in a Truthy proxy: inlined code then runs its cold paths. */
+  constructor(private r: () => number, private inline: boolean, private proxies = false) {}
 
   private pick<T>(xs: T[]): T {
     return xs[Math.floor(this.r() * xs.length)];
@@ -61,6 +62,11 @@ class Gen {
   }
 
   cond(scope: string[], depth: number): string {
+    const c = this.cond0(scope, depth);
+    return this.proxies && this.r() < 0.3 ? `(Truthy on: ${c})` : c;
+  }
+
+  private cond0(scope: string[], depth: number): string {
     const k = depth > 2 ? this.int(2) : this.int(5);
     const cmp = (): string => `(${this.num(scope, depth + 1)} ${this.pick(["<", ">", "<=", ">=", "=", "<>"])} ${this.num(scope, depth + 1)})`;
     switch (k) {
@@ -145,8 +151,24 @@ class Gen {
   }
 }
 
-function program(seed: number, inline: boolean, methods: number): string {
-  const g = new Gen(rng(seed), inline);
+/** Behaves like the Boolean it wraps for the conditional messages (a proxy). */
+const TRUTHY = `Truthy = ( | b |
+  setB: x = ( b := x )
+  ifTrue: t = ( ^b ifTrue: [ t value ] ifFalse: [ nil ] )
+  ifFalse: f = ( ^b ifTrue: [ nil ] ifFalse: [ f value ] )
+  ifTrue: t ifFalse: f = ( ^b ifTrue: [ t value ] ifFalse: [ f value ] )
+  ifFalse: f ifTrue: t = ( ^b ifTrue: [ t value ] ifFalse: [ f value ] )
+  and: blk = ( ^b ifTrue: [ blk value ] ifFalse: [ false ] )
+  or: blk = ( ^b ifTrue: [ true ] ifFalse: [ blk value ] )
+  && blk = ( ^self and: blk )
+  || blk = ( ^self or: blk )
+  ----
+  on: x = ( ^self new setB: x )
+)
+`;
+
+function program(seed: number, inline: boolean, methods: number, proxies = false): string {
+  const g = new Gen(rng(seed), inline, proxies);
   const defs: string[] = [];
   const calls: string[] = [];
   for (let i = 0; i < methods; i++) {
@@ -159,6 +181,7 @@ function program(seed: number, inline: boolean, methods: number): string {
 async function runProgram(source: string, tag: string): Promise<{ status: number; out: string }> {
   const sub = mkdtempSync(join(dir, tag));
   writeFileSync(join(sub, "Main.som"), source);
+  writeFileSync(join(sub, "Truthy.som"), TRUTHY);
   let out = "";
   const dec = new TextDecoder();
   const vm = await TalcVM.create({
@@ -184,6 +207,21 @@ describe.skipIf(!haveVM)("inlined control structures agree with the library", ()
       expect(a.status, a.out.slice(-600)).toBe(0);
       expect(a.out).not.toContain("[stderr]");
       expect(a.out.split("\n").length).toBeGreaterThan(25);
+      expect(a.out).toBe(b.out);
+    });
+  }
+
+  // Proxy conditions: the inlined code takes its cold paths (real closures
+  // that share assigned variables, marker blocks for loop conditions).
+  for (const seed of [11, 12, 13, 14, 15, 16]) {
+    it(`random methods with proxy conditions, seed ${seed}`, async () => {
+      const inlined = program(seed, true, 25, true);
+      const real = program(seed, false, 25, true);
+      expect(inlined).toContain("Truthy on:");
+      const a = await runProgram(inlined, "pin");
+      const b = await runProgram(real, "pre");
+      expect(a.status, a.out.slice(-600)).toBe(0);
+      expect(a.out).not.toContain("[stderr]");
       expect(a.out).toBe(b.out);
     });
   }
