@@ -77,11 +77,12 @@ export const runCommand: CommandDef = {
       .option("--debug-vm", "use the debug build of the VM (build/talc.debug.wasm)")
       .option("--stats", "after the program, print bytecodes, sends, collections and time on stderr")
       .option("--flash <file>", "boot a simulated board from this flash file (see 'talc flash-file'); no <main>")
-      .option("--board <name>", "board of the flash file (boards/<name>/board.json)", "sim")
+      .option("--board <name>", "board of the flash file: boards/<name>/board.json (default sim)")
       .addHelpText("after", "\nExamples:\n  talc run examples/Hello.som\n  talc run -cp lib:src Main arg1 -x\n  talc run --heap 8m app.img\n  talc run --board sim --flash board.flash -- -program-arg\n");
   },
   async run(io: CliIO, positionals: string[], opts: Record<string, unknown>): Promise<number> {
     const o = opts as RunOptions;
+    if (o.board !== undefined && o.flash === undefined) throw new CliError("error: --board needs --flash <file>\nTry 'talc run --help'.", 2);
     if (o.flash !== undefined) return bootFromFlash(io, positionals, { ...o, flash: o.flash, board: o.board ?? "sim" });
     const [main, ...args] = positionals;
     if (main === undefined) throw new CliError("error: missing required argument 'main'\nTry 'talc run --help'.", 2);

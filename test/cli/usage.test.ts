@@ -62,6 +62,7 @@ describe("usage errors: one line and a hint on stderr, status 2", () => {
     ["disasm with too many arguments", ["disasm", "Hello", "run", "extra"], /too many arguments/],
     ["inspect without an image", ["inspect"], /missing required argument 'image'/],
     ["a heap size that is not a size", ["run", "--heap", "lots", "Hello"], /--heap.*'lots' is invalid/],
+    ["--board without --flash", ["run", "--board", "sim", "Hello"], /--board needs --flash/],
     ["a zero stack size", ["run", "--stack", "0", "Hello"], /--stack.*'0' is invalid/],
   ];
   it.each(cases)("%s", async (_what, argv, message) => {
