@@ -47,3 +47,39 @@ describe("optimising DEFLATE encoder", () => {
     expect(z.length / deflateRawSync(raw, { level: 9 }).length).toBeLessThan(0.995);
   });
 });
+
+describe("the device's inflater reads every encoder's DEFLATE", () => {
+  it("zlib at every level and strategy, small windows and memory levels, fflate: all boot", async () => {
+    const { constants: zc } = await import("node:zlib");
+    const board = tinyBoard();
+    const raw = makeVmImage(40_000, 17);
+    const { sealHeader } = await import("../../host-tools/flash/format.js");
+    const { crc32 } = await import("../../host-tools/flash/crc32.js");
+    const { deflateSync: fflate } = await import("fflate");
+    const { FI_HEADER_BYTES, FI_PAYLOAD_BYTES_OFF, FI_PAYLOAD_CRC_OFF } = await import("../../vm-as/flash/layout.js");
+    const streams: [string, Uint8Array][] = [];
+    for (let level = 0; level <= 9; level++) {
+      for (const strategy of [zc.Z_DEFAULT_STRATEGY, zc.Z_FILTERED, zc.Z_HUFFMAN_ONLY, zc.Z_RLE, zc.Z_FIXED]) {
+        streams.push([`zlib l${level} s${strategy}`, new Uint8Array(deflateRawSync(raw, { level, strategy }))]);
+      }
+    }
+    for (const windowBits of [9, 10, 12]) for (const memLevel of [1, 5, 9]) {
+      streams.push([`zlib w${windowBits} m${memLevel}`, new Uint8Array(deflateRawSync(raw, { level: 9, windowBits, memLevel }))]);
+    }
+    for (const level of [0, 1, 4, 6, 9] as const) streams.push([`fflate ${level}`, fflate(raw, { level })]);
+    const template = packImage(raw, board, { effort: "fast" });
+    for (const [name, payload] of streams) {
+      const img = new Uint8Array(FI_HEADER_BYTES + payload.length);
+      img.set(template.subarray(0, FI_HEADER_BYTES));
+      img.set(payload, FI_HEADER_BYTES);
+      const v = new DataView(img.buffer);
+      v.setUint32(FI_PAYLOAD_BYTES_OFF, payload.length, true);
+      v.setUint32(FI_PAYLOAD_CRC_OFF, crc32(payload), true);
+      sealHeader(img);
+      const flash = SimFlash.erased(board.flashSize, board.sectorSize);
+      FlashDevice.open(flash, board).update(img);
+      const b = FlashDevice.open(flash, board).boot();
+      expect(equalBytes(b.image, raw), name).toBe(true);
+    }
+  });
+});

@@ -160,6 +160,7 @@ export function slot_expand(slot: i32, out: usize, cap: u32): i32 {
 // The expanded bytes must be a VM image of the header's word size whose own
 // header accounts for every byte.
 export function checkInner(img: usize, len: u32, wordBits: u32): i32 {
+  if (len < <u32>IMAGE_HEADER_BYTES) return textError(FE_INNER, "shorter than a VM image header");
   if (load<u32>(img + IH_MAGIC) != <u32>IMAGE_MAGIC) return textError(FE_INNER, "no TALC magic");
   const wb = <u32>load<u8>(img + IH_WORD_BITS);
   if (wb != wordBits) {
