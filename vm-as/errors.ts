@@ -7,7 +7,7 @@
 import {
   st, stSet, S_MSG, S_ERR_LEN, S_FINISHED, S_EXIT_STATUS, S_FP, S_OTHER, S_STACK_BASE, MSG_BYTES,
 } from "./vm";
-import { M_SIGNATURE, M_HOLDER, M_DEBUG, C_NAME } from "./layout";
+import { M_SIGNATURE, M_HOLDER, M_DEBUG, M_LITERALS, C_NAME } from "./layout";
 import { slot, obj_size, obj_body, smallVal, isSmall } from "./memory";
 import { FH_METHOD, FH_CALLER, FH_IP, FH_CLOSURE } from "./frame";
 import { io_err, io_flush } from "./io";
@@ -48,38 +48,41 @@ export function msg_set(s: string): void { msg_reset(); msg_lit(s); }
 // ---- runtime errors ------------------------------------------------------------
 const TB_HEAD = "Traceback (most recent call at bottom):\n";
 
+/** Source line of the instruction before bytecode offset `ipOff` (0 if unknown). */
+export function err_lineOf(m: u32, ipOff: i32): i32 {
+  const dbg = slot(m, M_DEBUG);
+  if (dbg == so(SO_NIL)) return 0;
+  const b = obj_body(dbg);
+  const end = obj_size(dbg) as i32;
+  const pc = ipOff - 1;
+  let line = 0;
+  for (let e = 0; e + 8 <= end; e += 8) {
+    if ((load<u32>(b + e) as i32) > pc) break;
+    line = load<u16>(b + e + 4) as i32;
+  }
+  return line;
+}
+
 function tb_frame(fp: u32): void {
   const m = load<u32>(fp + FH_METHOD);
   const isBlock = load<u32>(fp + FH_CLOSURE) != so(SO_NIL);
   const holder = slot(m, M_HOLDER);
-  const dbg = slot(m, M_DEBUG);
+  const lits = slot(m, M_LITERALS);
+  const nl = obj_size(lits) as i32;
+  // hidden trailing literals (linker.ts): path, and for blocks the enclosing selector
+  const path = isBlock ? (nl >= 2 ? slot(lits, nl - 2) : 0) : (nl >= 1 ? slot(lits, nl - 1) : 0);
+  const name = isBlock ? (nl >= 1 ? slot(lits, nl - 1) : 0) : slot(m, M_SIGNATURE);
   msg_lit("  ");
   if (isBlock) msg_lit("[] in ");
   msg_str(slot(holder, C_NAME));
   msg_lit(">>#");
-  const sig = slot(m, M_SIGNATURE);
-  if (dbg != so(SO_NIL)) {
-    // debug bytes: u16 pathLen, path, u16 nameLen, name, pad to 4, entries (u32 pc, u16 line, u16 col)
-    const b = obj_body(dbg);
-    const pl = load<u16>(b) as i32;
-    const nl = load<u16>(b + 2 + pl) as i32;
-    msg_bytes(b + 4 + pl, nl);
+  if (name != 0 && name != so(SO_NIL) && !isSmall(name)) msg_str(name);
+  if (path != 0 && !isSmall(path) && path != so(SO_NIL)) {
     msg_lit(" (");
-    msg_bytes(b + 2, pl);
-    let e = (4 + pl + nl + 3) & ~3;
-    const end = obj_size(dbg) as i32;
-    const pc = smallVal(load<u32>(fp + FH_IP)) - 1;
-    let line = 0;
-    while (e + 8 <= end) {
-      if ((load<u32>(b + e) as i32) > pc) break;
-      line = load<u16>(b + e + 4) as i32;
-      e += 8;
-    }
+    msg_str(path);
     msg_byte(58);
-    msg_int(line);
+    msg_int(err_lineOf(m, smallVal(load<u32>(fp + FH_IP))));
     msg_lit(")");
-  } else if (sig != so(SO_NIL)) {
-    msg_str(sig);
   }
   msg_byte(10);
   io_err(msg_ptr(), msg_len());

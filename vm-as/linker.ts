@@ -220,6 +220,7 @@ export function link_finishGenesis(): i32 {
 }
 
 // ---- linking a class file --------------------------------------------------------
+let linkPath: u32 = 0;         // source path String of the class being linked (transient)
 let linkClassOop: u32 = 0;     // class being linked (transient)
 let linkMetaOop: u32 = 0;
 let linkNil: u32 = 0;
@@ -463,7 +464,9 @@ function readMethod(holder: u32, nameSym: u32, isBlock: bool, depth: i32): u32 {
   }
   const nLits = rd_u16();
   if (rdBad) return 0;
-  const lits = mem_newArray(nLits);
+  // hidden trailing literals (not reachable by verified bytecode): the source
+  // path, and for a block its enclosing method's selector (tracebacks)
+  const lits = mem_newArray(nLits + (isBlock ? 2 : 1));
   if (lits == 0) return 0;
   setSlot(m, M_LITERALS, lits);
   for (let i = 0; i < nLits; i++) {
@@ -471,22 +474,19 @@ function readMethod(holder: u32, nameSym: u32, isBlock: bool, depth: i32): u32 {
     if (l == 0) return 0;
     setSlot(lits, i, l);
   }
+  setSlot(lits, nLits, linkPath);
+  if (isBlock) setSlot(lits, nLits + 1, myName);
   const nLines = rd_u32();
   if (!need((nLines as usize) * 8)) return 0;
-  // debug bytes: u16 pathLen, path, u16 nameLen, name, pad to 4, entries
-  const nl = myName == linkNil ? 0 : obj_size(myName) as i32;
-  const head = (4 + pathLen + nl + 3) & ~3;
-  const dlen = head + (nLines as i32) * 8;
-  const dbg = mem_alloc(so(SO_CLASS_OBJECT), FMT_BYTES, dlen as u32, dlen as u32);
-  if (dbg == 0) return 0;
-  const d = obj_body(dbg);
-  store<u16>(d, pathLen as u16);
-  memory.copy(d + 2, pathPtr, pathLen);
-  store<u16>(d + 2 + pathLen, nl as u16);
-  if (nl > 0) memory.copy(d + 4 + pathLen, obj_body(myName), nl);
-  memory.copy(d + head, rdPos, (nLines as i32) * 8);
+  // debug bytes: the line table, entries (u32 pc, u16 line, u16 col)
+  if (nLines > 0) {
+    const dlen = (nLines as i32) * 8;
+    const dbg = mem_alloc(so(SO_CLASS_OBJECT), FMT_BYTES, dlen as u32, dlen as u32);
+    if (dbg == 0) return 0;
+    memory.copy(obj_body(dbg), rdPos, dlen);
+    setSlot(m, M_DEBUG, dbg);
+  }
   rdPos += (nLines as usize) * 8;
-  setSlot(m, M_DEBUG, dbg);
   if (kind != 1) {
     const nFields = fieldCount(holder);
     const bias = obj_class(holder) == so(SO_CLASS_METACLASS) ? C_FIXED_SLOTS : 0;
@@ -528,10 +528,10 @@ export function link_class(p: usize, len: i32): i32 {
   if (rdBad) return -1;
   if (pathLen > 1000) pathLen = 1000;
   // Room for everything this file can produce: objects are at most ~8x the
-  // bytes that describe them, each method (>= 20 bytes of file) adds a debug
-  // record holding the path, and the symbol/global tables may double.
+  // bytes that describe them, plus the path String, and the symbol/global
+  // tables may double.
   const symBytes = (obj_size(so(SO_SYMBOL_TABLE)) + obj_size(so(SO_GLOBALS)) + obj_size(so(SO_LIBRARY))) << 3;
-  const want = (len as u32) * 8 + ((len as u32) / 20) * ((pathLen as u32) + 16) + symBytes + 4096;
+  const want = (len as u32) * 8 + (pathLen as u32) + symBytes + 4096;
   if (mem_free() < want && st(S_LINKING) == 0) gc_collect();
   if (mem_free() < want) { msg_set("Out of memory."); return -2; }
   stSet(S_LINKING, 1);
@@ -554,6 +554,10 @@ function link_classBody(): i32 {
   const superPtr = hdrSuperPtr;
   const name = sym_intern(namePtr, nameLen);
   if (name == 0) { msg_set("Out of memory."); return -2; }
+  linkPath = mem_alloc(so(SO_CLASS_STRING), FMT_STRING, pathLen as u32, pathLen as u32);
+  if (linkPath == 0) { msg_set("Out of memory."); return -2; }
+  memory.copy(obj_body(linkPath), pathPtr, pathLen);
+  str_setAsciiFlag(linkPath);
   // superclass
   let sup = nil;
   const isNilSuper = superLen == 3 && load<u8>(superPtr) == 0x6e && load<u8>(superPtr + 1) == 0x69 && load<u8>(superPtr + 2) == 0x6c;
