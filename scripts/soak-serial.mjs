@@ -115,6 +115,7 @@ let current = null;   // CRC-32 of the image the device should be running
 const t0 = Date.now();
 
 for (let run = 1; run <= RUNS; run++) {
+ try {
   const kind = KINDS[Math.floor(rnd() * KINDS.length)];
   tally.kinds[kind] = (tally.kinds[kind] ?? 0) + 1;
   const size = 2000 + Math.floor(rnd() * 150000);
@@ -198,6 +199,13 @@ for (let run = 1; run <= RUNS; run++) {
     console.log(`run ${run} (${kind}, ${image.length} bytes): ${outcome}${message ? " — " + message : ""}`);
   }
   current = want;
+ } catch (e) {
+  // the harness itself (not the flash under test) failed: count it, go on
+  tally.violations++;
+  console.log(`run ${run}: HARNESS ERROR: ${e?.stack ?? e}`);
+  current = null;
+  try { const info = await powerCycleAndCheck(); current = info.imageCrc || null; } catch { /* next run */ }
+ }
   if (run % 25 === 0) console.log(`${run}/${RUNS} runs, ${((Date.now() - t0) / 1000).toFixed(0)} s: ${JSON.stringify(tally)}`);
 }
 

@@ -21,6 +21,19 @@ export class SerialTransport extends BaseTransport {
           const p = new SerialPort({ path, baudRate, autoOpen: false, hupcl: false });
           p.open((err) => (err ? reject(err) : resolve(p)));
         });
+        // A pty whose other end is going away (a bridge between sessions)
+        // opens but fails the first write: probe with a frame delimiter,
+        // which the protocol ignores, and reopen if it fails.
+        const ok = await new Promise<boolean>((resolve) => {
+          port.write(Buffer.from([0]), (err) => {
+            if (err) { resolve(false); return; }
+            port.drain((e) => resolve(!e));
+          });
+        });
+        if (!ok) {
+          await new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r()));
+          throw new Error("the port failed its first write");
+        }
         return new SerialTransport(port);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);

@@ -26,6 +26,8 @@ export class SimPty {
   private sock: string;
   private stopping = false;
   private socatStarted = 0;
+  /** The current socat already served a session (it exits when that ends). */
+  private socatUsed = false;
   /** Host sessions served so far. */
   sessions = 0;
 
@@ -75,9 +77,11 @@ export class SimPty {
     });
     this.socat = p;
     this.socatStarted = Date.now();
+    this.socatUsed = false;
   }
 
   private onConnection(s: Socket): void {
+    this.socatUsed = true;
     if (this.conn) this.conn.destroy();
     this.conn = s;
     this.sessions++;
@@ -95,7 +99,8 @@ export class SimPty {
    *  the next one (a host that reopens at once could catch the old pty). */
   async idle(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.conn !== null || this.socat === null || this.socatStarted > Date.now() - 50 || !existsSync(this.ttyPath)) {
+    while (this.conn !== null || this.socat === null || this.socatUsed
+      || this.socatStarted > Date.now() - 50 || !existsSync(this.ttyPath)) {
       if (Date.now() > deadline) throw new Error("the simulated board's pty did not become free");
       await new Promise((r) => setTimeout(r, 10));
     }
