@@ -41,6 +41,7 @@ describe("boot record and slots", () => {
     const b = d.boot();
     expect(b.slot).toBe(0);
     expect(equalBytes(b.image, rawA)).toBe(true);
+    expect(b.refused).toBe("slot 1: trial image abandoned after 3 boots without confirmation");
     expect(d.record()).toMatchObject({ active: 0, state: "confirmed" });
     // stays with A from now on
     expect(FlashDevice.open(flash, board).boot().slot).toBe(0);

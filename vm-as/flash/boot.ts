@@ -16,7 +16,7 @@ import { BS_CONFIRMED, BS_TRIAL, FE_NO_IMAGE, FE_STATE, NO_SLOT } from "./layout
 import { br_append, br_scan, brActive, brAttempts, brFallback, brFound, brState } from "./bootrec";
 import { slot_expand, slot_readHeader } from "./slot";
 import { FE_IO } from "./layout";
-import { geoMaxAttempts, textError, textPrefixSlot } from "./io";
+import { geoMaxAttempts, textClear, textDec, textError, textPrefixSlot, textStr } from "./io";
 
 export let bootedSlot: i32 = -1;
 
@@ -60,9 +60,18 @@ export function boot_run(out: usize, cap: u32): i32 {
   if (brState == BS_TRIAL && brFallback != NO_SLOT) {
     const fallback = brFallback;
     if (<u32>brAttempts >= geoMaxAttempts) {
+      const abandoned = brActive;
+      const attempts = <u32>brAttempts;
       const w = br_append(fallback, BS_CONFIRMED, 0, NO_SLOT);
       if (w < 0) return w;
-      return bootConfirmed(fallback, out, cap);
+      const r = bootConfirmed(fallback, out, cap);
+      if (r >= 0) {
+        // not an error: a note for the host ("why is the old image back?")
+        textClear();
+        textStr("trial image abandoned after "); textDec(attempts); textStr(" boots without confirmation");
+        textPrefixSlot(abandoned);
+      }
+      return r;
     }
     const active = brActive;
     const w = br_append(active, BS_TRIAL, brAttempts + 1, fallback);
