@@ -45,7 +45,10 @@ export async function measureBoot(raw: Uint8Array, opts: { board?: Board; repeat
     const t3 = performance.now();
     const entry = vm.entry() ?? "Object";
     vm.start([entry]);
-    (vm as unknown as { ex: RunOne }).ex.vm_run(1);
+    // one bytecode: TalcVM has no public single-slice run yet
+    const ex = (vm as unknown as { ex?: RunOne }).ex;
+    if (ex === undefined || typeof ex.vm_run !== "function") throw new Error("measureBoot: TalcVM no longer exposes vm_run");
+    ex.vm_run(1);
     const t4 = performance.now();
     verify = Math.min(verify, t1 - t0);
     load = Math.min(load, t3 - t2);
