@@ -12,6 +12,7 @@ import { packImage, packStats, readHeader, verifyImage } from "../../host-tools/
 import { FI_HEADER_BYTES } from "../../vm-as/flash/layout.js";
 import { SimFlash } from "../../host-tools/flash/simflash.js";
 import { FlashDevice } from "../../host-tools/flash/device.js";
+import { measureBoot } from "../../host-tools/flash/boottime.js";
 
 beforeAll(() => buildFlashWasm());
 
@@ -56,5 +57,14 @@ describe("flash images of the real VM", () => {
     expect(await runImage(b2.image)).toEqual({ status: 0, out: "Hello from Talc!\n" });
     next.confirm();
     expect(next.record()).toMatchObject({ active: 1, state: "confirmed" });
+  });
+
+  it("measures boot time: verify + expand, load, first bytecode", async () => {
+    const raw = await buildImage({ classPath: [join(ROOT, "examples"), kernelDir()], main: "Hello", heapBytes: 4 << 20 });
+    const t = await measureBoot(raw, { repeat: 3 });
+    expect(t.rawBytes).toBe(raw.length);
+    expect(t.packedBytes).toBeLessThan(raw.length / 2);
+    for (const v of [t.verifyExpandMs, t.loadImageMs, t.firstBytecodeMs]) expect(v).toBeGreaterThan(0);
+    expect(t.totalMs).toBeCloseTo(t.verifyExpandMs + t.loadImageMs + t.firstBytecodeMs, 6);
   });
 });
