@@ -2,7 +2,7 @@
 // Exports only; each export delegates to the module that owns the concern.
 import { OP_COUNT } from "./isa";
 import {
-  SO_COUNT, SO_SYSTEM, SO_SEL_INITIALIZE, SO_ENTRY, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_ARRAY, SO_SPECIAL_SELECTORS,
+  SO_COUNT, SO_SYSTEM, SO_SEL_INITIALIZE, SO_ENTRY, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_ARRAY, SO_SPECIAL_SELECTORS, SO_CLASS_DOUBLE,
   C_FIELDS, M_PRIMITIVE, M_HOLDER, FMT_CLASS,
 } from "./layout";
 import {
@@ -11,7 +11,7 @@ import {
   S_ROOT_BASE, S_ROOT_SP, S_ROOT_LIMIT, S_CACHE, S_EXIT_STATUS, S_FINISHED, S_ERR_LEN, S_SERIAL, S_HASH_SEED,
   S_GC_COUNT, S_STAT_BC, S_STAT_SENDS, S_START_US, S_RANDOM, S_SCRATCH, S_SCRATCH_CAP, S_ARGS, S_MSG, S_OUT,
   S_NUMBUF, S_SYMBOL_SPARE, S_LINK_LIBRARY, S_FASTMASK, S_RECORD_BYTES, MSG_BYTES, OUT_BYTES, CACHE_ENTRIES,
-  ROOT_WORDS,
+  ROOT_WORDS, S_DBLMASK,
 } from "./vm";
 import { slot, setSlot, obj_size, obj_body, isSmall, smallVal, mem_newArray, mem_newStringFrom, obj_fmt, obj_class } from "./memory";
 import { STACK_RESERVE } from "./frame";
@@ -103,6 +103,7 @@ export function vm_setLinkTarget(library: i32): void { stSet(S_LINK_LIBRARY, lib
 // Expected primitive number per special selector index; -1: a SOM method of Integer itself.
 const FAST_INT_PRIMS: StaticArray<i32> = [40, 41, 42, 43, 45, 54, -1, -1, -1, 53, -1, -1, -1, 47];
 const FAST_ARRAY_PRIMS: StaticArray<i32> = [85, 86, 87];
+const FAST_DBL_PRIMS: StaticArray<i32> = [60, 61, 62, -1, 64, 71, -1, -1, -1, 70];
 
 /** Recompute which special sends may take their SmallInteger/Array fast paths (see interp.ts). */
 function computeFastMask(): void {
@@ -121,6 +122,16 @@ function computeFastMask(): void {
     if (m != 0 && smallVal(slot(m, M_PRIMITIVE)) == unchecked(FAST_ARRAY_PRIMS[k])) mask |= 1 << (17 + k);
   }
   stSet(S_FASTMASK, mask);
+  // Double: + - * % < = bound to primitives 60 61 62 64 71 70
+  const dblCls = so(SO_CLASS_DOUBLE);
+  let dm: u32 = 0;
+  for (let k = 0; k < 10; k++) {
+    const want = unchecked(FAST_DBL_PRIMS[k]);
+    if (want <= 0) continue;
+    const m = send_lookup(dblCls, slot(sels, k));
+    if (m != 0 && smallVal(slot(m, M_PRIMITIVE)) == want) dm |= 1 << k;
+  }
+  stSet(S_DBLMASK, dm);
 }
 
 export function vm_finishGenesis(): i32 {

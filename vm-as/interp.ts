@@ -11,14 +11,14 @@
 import * as isa from "./isa";
 import {
   M_BYTECODE, M_LITERALS, M_HOLDER, M_HEADER, M_PRIMITIVE, MH_NTEMPS_SHIFT, MH_NCOPIED_SHIFT, MH_FLAG_NONLOCAL,
-  SO_CLASS_INTEGER, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
+  SO_CLASS_INTEGER, SO_CLASS_DOUBLE, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
   BC_FIXED_SLOTS, FMT_CLOSURE, FMT_BIGPOS, FMT_BIGNEG, FMT_DOUBLE, HEADER_BYTES,
   SO_NIL, SO_TRUE, SO_FALSE, SO_SRC_NIL, SO_SRC_TRUE, SO_SRC_FALSE, SO_SPECIAL_SELECTORS,
   SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK, SO_CLASS_BLOCK1, SO_CLASS_BLOCK2, SO_CLASS_BLOCK3, SO_CLASS_ARRAY,
 } from "./layout";
 import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_STAT_SENDS, S_FASTMASK, S_CACHE, S_STACK_LIMIT,
-  S_GC_COUNT, S_SERIAL, CACHE_ENTRIES } from "./vm";
-import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray } from "./memory";
+  S_GC_COUNT, S_SERIAL, S_DBLMASK, CACHE_ENTRIES } from "./vm";
+import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray, mem_newDoubleNoGC } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
   QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
@@ -89,6 +89,38 @@ function interp_nonLocalReturn(fp: u32, result: u32): void {
   send_general(rs, so(SO_SEL_ESCAPED_BLOCK), 1, 0);
 }
 
+/**
+ * Double fast path of special send k (0 +, 1 -, 2 *, 4 %, 5 <, 9 =): the
+ * receiver is a Double (or a SmallInteger with a Double argument), the
+ * selector is bound to the primitive (S_DBLMASK / S_FASTMASK).  Answers the
+ * result, or 0 to take the real send (other operands, or no room to
+ * allocate without collecting).
+ */
+function interp_dblFast(k: i32, a: u32, b: u32, dmask: u32, imask: u32): u32 {
+  const dcls = so(SO_CLASS_DOUBLE);
+  let x: f64, y: f64;
+  if ((a & 1) == 0 && load<u32>(a) == dcls) {
+    if ((dmask & (1 << k)) == 0) return 0;
+    x = load<f64>(a + HEADER_BYTES);
+    if ((b & 1) != 0) y = ((b as i32) >> 1) as f64;
+    else if (load<u32>(b) == dcls) y = load<f64>(b + HEADER_BYTES);
+    else return 0;
+  } else if ((a & 1) != 0 && (b & 1) == 0 && load<u32>(b) == dcls) {
+    if ((imask & (1 << k)) == 0 || k == 3) return 0;
+    x = ((a as i32) >> 1) as f64;
+    y = load<f64>(b + HEADER_BYTES);
+  } else return 0;
+  switch (k) {
+    case 0: return mem_newDoubleNoGC(x + y);
+    case 1: return mem_newDoubleNoGC(x - y);
+    case 2: return mem_newDoubleNoGC(x * y);
+    case 4: return mem_newDoubleNoGC(x % y);
+    case 5: return so(x < y ? SO_TRUE : SO_FALSE);
+    case 9: return so(x == y ? SO_TRUE : SO_FALSE);
+    default: return 0;
+  }
+}
+
 @inline function isNumber(o: u32): bool {
   if ((o & 1) != 0) return true;
   const f = obj_fmt(o);
@@ -101,7 +133,7 @@ export function interp_run(budget: i32): i32 {
   let fp: u32 = 0, sp: u32 = 0, ip: u32 = 0, bc: u32 = 0, lits: u32 = 0, lp: u32 = 0, self: u32 = 0;
   let nil: u32 = 0, tru: u32 = 0, fls: u32 = 0, fast: u32 = 0;
   let cache: u32 = 0, intCls: u32 = 0, limit: u32 = 0;
-  let srcNil: u32 = 0, srcTrue: u32 = 0, srcFalse: u32 = 0, arrCls: u32 = 0;
+  let srcNil: u32 = 0, srcTrue: u32 = 0, srcFalse: u32 = 0, arrCls: u32 = 0, dmask: u32 = 0;
   let nsends: i32 = 0;
   for (;;) {
     // ---- reload -------------------------------------------------------------
@@ -126,6 +158,7 @@ export function interp_run(budget: i32): i32 {
     srcTrue = so(SO_SRC_TRUE);
     srcFalse = so(SO_SRC_FALSE);
     arrCls = so(SO_CLASS_ARRAY);
+    dmask = st(S_DBLMASK);
     // ---- dispatch -----------------------------------------------------------
     for (;;) {
       const op = load<u8>(ip) as i32;
@@ -329,6 +362,10 @@ export function interp_run(budget: i32): i32 {
               sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue;
             }
           }
+          if (((a | b) & 1) == 0 || ((a ^ b) & 1) != 0) {
+            const d = interp_dblFast(0, a, b, dmask, fast);
+            if (d != 0) { sp -= 4; store<u32>(sp - 4, d); ip += 1; continue; }
+          }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 0);
           sendArgs = 1;
@@ -351,6 +388,10 @@ export function interp_run(budget: i32): i32 {
               sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue;
             }
           }
+          if (((a | b) & 1) == 0 || ((a ^ b) & 1) != 0) {
+            const d = interp_dblFast(1, a, b, dmask, fast);
+            if (d != 0) { sp -= 4; store<u32>(sp - 4, d); ip += 1; continue; }
+          }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 1);
           sendArgs = 1;
@@ -364,6 +405,10 @@ export function interp_run(budget: i32): i32 {
             const y = (b as i32) >> 1;
             const v = (x as i64) * (y as i64);
             if (v >= -0x40000000 && v <= 0x3fffffff) { sp -= 4; store<u32>(sp - 4, mkSmall(v as i32)); ip += 1; continue; }
+          }
+          if (((a | b) & 1) == 0 || ((a ^ b) & 1) != 0) {
+            const d = interp_dblFast(2, a, b, dmask, fast);
+            if (d != 0) { sp -= 4; store<u32>(sp - 4, d); ip += 1; continue; }
           }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 2);
@@ -398,6 +443,10 @@ export function interp_run(budget: i32): i32 {
               sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue;
             }
           }
+          if (((a | b) & 1) == 0 || ((a ^ b) & 1) != 0) {
+            const d = interp_dblFast(4, a, b, dmask, fast);
+            if (d != 0) { sp -= 4; store<u32>(sp - 4, d); ip += 1; continue; }
+          }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 4);
           sendArgs = 1;
@@ -429,6 +478,10 @@ export function interp_run(budget: i32): i32 {
               continue;
             }
             sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          if (((a | b) & 1) == 0 || ((a ^ b) & 1) != 0) {
+            const d = interp_dblFast(5, a, b, dmask, fast);
+            if (d != 0) { sp -= 4; store<u32>(sp - 4, d); ip += 1; continue; }
           }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 5);
@@ -557,6 +610,10 @@ export function interp_run(budget: i32): i32 {
               continue;
             }
             sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          if (((a | b) & 1) == 0 || ((a ^ b) & 1) != 0) {
+            const d = interp_dblFast(9, a, b, dmask, fast);
+            if (d != 0) { sp -= 4; store<u32>(sp - 4, d); ip += 1; continue; }
           }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 9);

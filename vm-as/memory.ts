@@ -49,6 +49,21 @@ export function obj_bodyBytes(o: u32): u32 {
 
 @inline export function nilOop(): u32 { return so(SO_NIL); }
 
+/**
+ * A Double allocated by bumping only (never collects): 0 when the current
+ * semispace has no room (the caller then takes its slow path).
+ */
+@inline export function mem_newDoubleNoGC(x: f64): u32 {
+  const p = st(S_ALLOC);
+  if ((HEADER_BYTES as u32) + 8 > st(S_HEAP_END) - p) return 0;
+  stSet(S_ALLOC, p + HEADER_BYTES + 8);
+  store<u32>(p, so(SO_CLASS_DOUBLE));
+  store<u32>(p, (FMT_DOUBLE as u32) | (nextHash() << HASH_SHIFT), 4);
+  store<u32>(p, 8, 8);
+  store<f64>(p + HEADER_BYTES, x);
+  return p;
+}
+
 function nextHash(): u32 {
   let x = st(S_HASH_SEED);
   x ^= x << 13; x ^= x >>> 17; x ^= x << 5;

@@ -58,6 +58,7 @@ export const S_SYMBOL_SPARE: i32 = 160;  // 256-byte buffer for building names
 export const S_LINK_LIBRARY: i32 = 164;  // 1: vm_linkClass binds into SO_LIBRARY instead of the globals
 export const S_FASTMASK: i32 = 168;     // bit k: special send OP_SPECIAL_FIRST+k may take its fast path
 export const S_PRIM_DEPTH: i32 = 172;    // nesting of primitives called through send_invoke
+export const S_DBLMASK: i32 = 176;       // bit k: Double's special selector k is bound to its primitive
 export const S_RECORD_BYTES: i32 = 256;
 
 export const MSG_BYTES: i32 = 4096;
