@@ -173,8 +173,20 @@ export function interp_run(budget: i32): i32 {
         case isa.OP_PUSH_TRUE: store<u32>(sp, srcTrue); sp += 4; ip += 1; continue;
         case isa.OP_PUSH_FALSE: store<u32>(sp, srcFalse); sp += 4; ip += 1; continue;
         case isa.OP_PUSH_REAL_NIL: store<u32>(sp, nil); sp += 4; ip += 1; continue;
-        case isa.OP_PUSH_LOCAL:
-          store<u32>(sp, load<u32>(lp + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
+        case isa.OP_PUSH_LOCAL: {
+          store<u32>(sp, load<u32>(lp + ((load<u8>(ip, 1) as u32) << 2)));
+          // common pairs run without a second dispatch
+          const nx = load<u8>(ip, 2) as i32;
+          if (nx == isa.OP_PUSH_LOCAL) {
+            store<u32>(sp + 4, load<u32>(lp + ((load<u8>(ip, 3) as u32) << 2)));
+            sp += 8; ip += 4; count++; continue;
+          }
+          if (nx == isa.OP_PUSH_SMALLINT) {
+            store<u32>(sp + 4, mkSmall(load<i8>(ip, 3) as i32));
+            sp += 8; ip += 4; count++; continue;
+          }
+          sp += 4; ip += 2; continue;
+        }
         case isa.OP_PUSH_FIELD:
           store<u32>(sp, load<u32>(self + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
         case isa.OP_PUSH_LITERAL:
