@@ -22,6 +22,7 @@ import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
   QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
+import { TRACE_ON, trace_send, trace_flush, TRACE_KIND_SEND, TRACE_KIND_SUPER } from "./trace";
 import { prim_call, PR_OK, P_BLOCK_VALUE, P_BLOCK_VALUE1, P_BLOCK_VALUE2 } from "./prims";
 import { glob_get } from "./globals";
 import { vm_finish } from "./errors";
@@ -193,8 +194,65 @@ export function interp_run(budget: i32): i32 {
           store<u32>(sp, load<u32>(lits + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
         case isa.OP_PUSH_LITERAL_W:
           store<u32>(sp, load<u32>(lits + ((load<u16>(ip, 1) as u32) << 2))); sp += 4; ip += 3; continue;
-        case isa.OP_PUSH_SMALLINT:
-          store<u32>(sp, mkSmall(load<i8>(ip, 1) as i32)); sp += 4; ip += 2; continue;
+        case isa.OP_PUSH_SMALLINT: {
+          const y = load<i8>(ip, 1) as i32;
+          const nx = load<u8>(ip, 2) as i32;
+          const a = load<u32>(sp - 4);
+          // SmallInteger receiver with an immediate argument: arithmetic and
+          // compare-and-branch without pushing the literal (same results as the sends)
+          if ((a & 1) != 0 && nx >= isa.OP_ADD && nx <= isa.OP_NE && (fast & (1 << (nx - isa.OP_SPECIAL_FIRST))) != 0) {
+            const x = (a as i32) >> 1;
+            if (nx == isa.OP_ADD || nx == isa.OP_SUB) {
+              const v = nx == isa.OP_ADD ? x + y : x - y;
+              if (v >= -0x40000000 && v <= 0x3fffffff) {
+                count++;
+                if (load<u8>(ip, 3) == isa.OP_POP_STORE_LOCAL) {
+                  store<u32>(lp + ((load<u8>(ip, 4) as u32) << 2), mkSmall(v));
+                  sp -= 4; ip += 5; count++;
+                  continue;
+                }
+                store<u32>(sp - 4, mkSmall(v)); ip += 3;
+                continue;
+              }
+            } else if (nx == isa.OP_MOD) {
+              if (y != 0) {
+                let v = x % y;
+                if (v != 0 && ((v < 0) != (y < 0))) v += y;
+                store<u32>(sp - 4, mkSmall(v)); ip += 3; count++;
+                continue;
+              }
+            } else if (nx >= isa.OP_LT) {
+              let r = false;
+              if (nx == isa.OP_LT) r = x < y;
+              else if (nx == isa.OP_GT) r = x > y;
+              else if (nx == isa.OP_LE) r = x <= y;
+              else if (nx == isa.OP_GE) r = x >= y;
+              else if (nx == isa.OP_EQ) r = x == y;
+              else r = x != y;
+              count++;
+              const j = load<u8>(ip, 3) as i32;
+              if (j == isa.OP_JUMP_IF_TRUE || j == isa.OP_JUMP_IF_FALSE) {
+                sp -= 4;
+                count++;
+                if (r == (j == isa.OP_JUMP_IF_TRUE)) {
+                  const off = load<i16>(ip, 4) as i32;
+                  ip = ((ip as i32) + 8 + off) as u32;
+                  if (off < 0 && count >= budget) {
+                    store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
+                    stSet(S_SP, sp);
+                    break;
+                  }
+                  continue;
+                }
+                ip += 8;
+                continue;
+              }
+              store<u32>(sp - 4, r ? tru : fls); ip += 3;
+              continue;
+            }
+          }
+          store<u32>(sp, mkSmall(y)); sp += 4; ip += 2; continue;
+        }
         case isa.OP_PUSH_REMOTE: {
           const tv = load<u32>(lp + ((load<u8>(ip, 2) as u32) << 2));
           store<u32>(sp, load<u32>(tv + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 3; continue;
@@ -812,6 +870,7 @@ export function interp_run(budget: i32): i32 {
       else m = send_lookup(cls, sendSel);
       store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
       nsends++;
+      if (TRACE_ON) trace_send(cls, sendSel, m, load<u32>(fp + FH_METHOD), ip - bc, sendCls != 0 ? TRACE_KIND_SUPER : TRACE_KIND_SEND);   // sim target only
       if (m == 0) {
         stSet(S_SP, sp);
         send_dnu(rs, sendSel, sendArgs);
@@ -917,6 +976,7 @@ export function interp_run(budget: i32): i32 {
   }
   stFSet(S_STAT_BC, stF(S_STAT_BC) + (count as f64));
   stFSet(S_STAT_SENDS, stF(S_STAT_SENDS) + (nsends as f64));
+  if (TRACE_ON) trace_flush();   // sim target only
   return st(S_FINISHED) != 0 ? 1 : 0;
 }
 
