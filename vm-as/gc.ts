@@ -13,6 +13,7 @@ import {
 } from "./vm";
 import { obj_totalBytes } from "./memory";
 import { send_flushCache } from "./send";
+import { TRACE_ON, trace_flush } from "./trace";
 
 // Transient: next free address in to-space, valid only during gc_collect.
 let gcFree: u32 = 0;
@@ -40,6 +41,7 @@ function gc_scanRange(from: u32, to: u32): void {
 
 /** Full collection.  Never allocates; never fails (to-space is as large as from-space). */
 export function gc_collect(): void {
+  if (TRACE_ON) trace_flush();   // sim target only: the host reads traced oops before they move
   gcFrom = st(S_HEAP_START);
   gcFromEnd = st(S_HEAP_END);
   const to = st(S_OTHER);

@@ -16,6 +16,7 @@ import { slot, setSlot, obj_size, smallVal, mkSmall, classOf, mem_newArray } fro
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES } from "./frame";
 import { err_stackOverflow, err_raise, msg_reset, msg_lit, msg_str } from "./errors";
 import { prim_call, PR_OK, PR_FRAME, PR_STOP } from "./prims";
+import { TRACE_ON, trace_send, TRACE_KIND_VM, TRACE_KIND_VM_SUPER } from "./trace";
 
 export function send_flushCache(): void {
   const c = st(S_CACHE);
@@ -118,6 +119,7 @@ export function send_general(rs: usize, sel: u32, nargs: i32, startClass: u32): 
   stFSet(S_STAT_SENDS, stF(S_STAT_SENDS) + 1);
   const cls = startClass != 0 ? startClass : classOf(load<u32>(rs));
   const m = send_lookup(cls, sel);
+  if (TRACE_ON) trace_send(cls, sel, m, 0, 0, startClass != 0 ? TRACE_KIND_VM_SUPER : TRACE_KIND_VM);   // sim target only
   if (m != 0) {
     if (startClass != 0 && !send_checkPrimReceiver(m, load<u32>(rs))) return PR_STOP;
     return send_invoke(m, rs, nargs);
