@@ -23,7 +23,6 @@ import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
   QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
 import { TRACE_ON, trace_send, trace_flush, TRACE_KIND_SEND, TRACE_KIND_SUPER } from "./trace";
-import { TRACE_ON, trace_send, trace_flush, TRACE_KIND_SEND, TRACE_KIND_SUPER } from "./trace";
 import { prim_call, PR_OK, P_BLOCK_VALUE, P_BLOCK_VALUE1, P_BLOCK_VALUE2 } from "./prims";
 import { glob_get } from "./globals";
 import { vm_finish } from "./errors";
@@ -872,7 +871,6 @@ export function interp_run(budget: i32): i32 {
       store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
       nsends++;
       if (TRACE_ON) trace_send(cls, sendSel, m, load<u32>(fp + FH_METHOD), ip - bc, sendCls != 0 ? TRACE_KIND_SUPER : TRACE_KIND_SEND);   // sim target only
-      if (TRACE_ON) trace_send(cls, sendSel, m, load<u32>(fp + FH_METHOD), ip - bc, sendCls != 0 ? TRACE_KIND_SUPER : TRACE_KIND_SEND);   // sim target only
       if (m == 0) {
         stSet(S_SP, sp);
         send_dnu(rs, sendSel, sendArgs);
@@ -978,7 +976,6 @@ export function interp_run(budget: i32): i32 {
   }
   stFSet(S_STAT_BC, stF(S_STAT_BC) + (count as f64));
   stFSet(S_STAT_SENDS, stF(S_STAT_SENDS) + (nsends as f64));
-  if (TRACE_ON) trace_flush();   // sim target only
   if (TRACE_ON) trace_flush();   // sim target only
   return st(S_FINISHED) != 0 ? 1 : 0;
 }
