@@ -48,6 +48,10 @@ export interface TalcVMOptions {
   stderr: (b: Uint8Array) => void;
   /** Use build/talc.debug.wasm. */
   debug?: boolean;
+  /** Another build of the VM in build/ (e.g. "talc.sim.wasm", the dispatch lab's traced build); overrides `debug`. */
+  wasmFile?: string;
+  /** Extra imports of module "talc" that build needs (the sim build: send_trace). */
+  extraImports?: Record<string, (...args: number[]) => number | void>;
 }
 
 /** An error the host reports as one clear line (no stack trace). */
@@ -62,8 +66,8 @@ const moduleCache = new Map<string, WebAssembly.Module>();
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function wasmModule(debug: boolean): WebAssembly.Module {
-  const path = join(packageRoot(), "build", debug ? "talc.debug.wasm" : "talc.wasm");
+function wasmModule(file: string): WebAssembly.Module {
+  const path = join(packageRoot(), "build", file);
   let m = moduleCache.get(path);
   if (m === undefined) {
     let bytes: Uint8Array<ArrayBuffer>;
@@ -100,7 +104,7 @@ export class TalcVM {
 
   static createSync(opts: TalcVMOptions): TalcVM {
     const vm = new TalcVM(opts);
-    const mod = wasmModule(opts.debug === true);
+    const mod = wasmModule(opts.wasmFile ?? (opts.debug === true ? "talc.debug.wasm" : "talc.wasm"));
     const imports = {
       talc: {
         write: (fd: number, ptr: number, len: number): void => {
@@ -123,6 +127,7 @@ export class TalcVM {
           new Uint8Array(vm.ex.memory.buffer, p, data.length).set(data);
           return data.length;
         },
+        ...opts.extraImports,
       },
     };
     const inst = new WebAssembly.Instance(mod, imports as unknown as WebAssembly.Imports);
