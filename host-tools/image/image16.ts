@@ -1,0 +1,251 @@
+// 16-bit memory planner: lays out a (32-bit) image in the 16-bit object
+// memory of vm-as/layout16.ts and checks the 16-bit limits.
+//
+//   32-bit image model (inspect.ts readImage)
+//        │  number symbols: implemented selectors 0..S-1, other symbols S..N-1
+//        │  number objects: class pages of 32, page 0 reserved (SmallInteger code)
+//        │  size objects:   4-byte headers, u16 slots, boxed ints outside 15 bits
+//        ▼
+//   Plan16: symbol table, page table, per-object sizes, copy-down code objects,
+//           byte counts (heap, tables, code objects), fill rate, limit errors
+//
+// The planner never guesses: every number it reports is computed from the
+// objects of the image.  Limit violations are collected as messages that say
+// what to shrink (`talc build --bits 16` prints them and writes nothing).
+import {
+  FMT_SYMBOL, FMT_CLASS, FMT_METHOD, isPointerFormat,
+  C_SUPERCLASS, C_METHODS, C_INSTSPEC, M_SIGNATURE, M_HEADER, M_PRIMITIVE, M_BYTECODE,
+  MH_NARGS_SHIFT, MH_NCOPIED_SHIFT, MH_NTEMPS_SHIFT, MH_FLAG_BLOCK, MH_FLAG_NONLOCAL,
+  SO_SYMBOL_TABLE, SO_SPECIAL_SELECTORS, SO_SEL_DNU, SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK,
+  SO_SEL_INITIALIZE, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_STRING,
+} from "../../vm-as/layout.js";
+import {
+  BITS16_SMALL_MIN, BITS16_SMALL_MAX, BITS16_MAX_OBJECTS, BITS16_PAGE_SIZE, BITS16_PAGES,
+  BITS16_MAX_SYMBOLS, BITS16_HEADER_BYTES, BITS16_MAX_BODY, MH16_NCOPIED_SHIFT, MH16_NTEMPS_SHIFT,
+  MH16_FLAG_BLOCK, MH16_FLAG_NONLOCAL, IS16_FIELDS_MASK, IS16_FORMAT_SHIFT,
+  ENTRY_BYTES, E_EMPTY, E_JUMP, E_QUICK, E_PRIM, strideShiftFor,
+} from "../../vm-as/layout16.js";
+import { type ImageModel, type ImageObject, slot, objectAt, specialObject, textOf, classNameOf } from "./inspect.js";
+
+/** One code-object entry (layout16.ts E_*). */
+export interface Entry16 {
+  kind: number;
+  /** 32-bit oop of the method (0 for E_EMPTY). */
+  method: number;
+  /** Primitive number (E_PRIM) or negated quick code (E_QUICK). */
+  arg: number;
+}
+
+export interface Plan16 {
+  /** Symbol number → text; 0..selectorCount-1 are the implemented selectors. */
+  symbols: string[];
+  selectorCount: number;
+  /** 32-bit symbol oop → symbol number. */
+  symbolNumber: Map<number, number>;
+  /** 32-bit class oop → pages (page numbers) its instances occupy. */
+  pagesOf: Map<number, number[]>;
+  /** Page → 32-bit class oop (page 0: SmallInteger = Integer). */
+  pageClass: number[];
+  objectNumbers: number;
+  boxedIntegers: number;
+  classes: number;
+  heapBytes: number;
+  objectTableBytes: number;
+  pageTableBytes: number;
+  strideShift: number;
+  codeObjectBytes: number;
+  /** Non-empty entries / all entries over the code objects in use. */
+  fillRate: number;
+  /** Limit violations, each saying what to shrink; empty = the image fits. */
+  errors: string[];
+}
+
+export function fitsSmall16(v: number): boolean {
+  return v >= BITS16_SMALL_MIN && v <= BITS16_SMALL_MAX;
+}
+
+/** 16-bit method header from a 32-bit one, or null when it needs a boxed integer. */
+export function methodHeader16(h32: number): number | null {
+  const nargs = (h32 >> MH_NARGS_SHIFT) & 0xff;
+  const ncopied = (h32 >> MH_NCOPIED_SHIFT) & 0xff;
+  const ntemps = (h32 >> MH_NTEMPS_SHIFT) & 0xff;
+  if (nargs > 15 || ncopied > 15 || ntemps > 31) return null;
+  return nargs | (ncopied << MH16_NCOPIED_SHIFT) | (ntemps << MH16_NTEMPS_SHIFT) |
+    ((h32 & MH_FLAG_BLOCK) !== 0 ? MH16_FLAG_BLOCK : 0) | ((h32 & MH_FLAG_NONLOCAL) !== 0 ? MH16_FLAG_NONLOCAL : 0);
+}
+
+/** 16-bit instspec from a 32-bit one (fields | format << 16), or null when it does not fit. */
+export function instSpec16(s32: number): number | null {
+  const nf = s32 & 0xffff;
+  const fmt = (s32 >> 16) & 0x1f;
+  if (nf > IS16_FIELDS_MASK) return null;
+  return nf | (fmt << IS16_FORMAT_SHIFT);
+}
+
+const small = (oop: number): boolean => (oop & 1) === 1;
+const smallValue = (oop: number): number => oop >> 1;
+
+/** Copy-down table of class `cls`: selector number → entry, walking the superclass chain once per selector. */
+export function codeObjectOf(m: ImageModel, plan: Pick<Plan16, "symbolNumber" | "selectorCount">, cls: number): Entry16[] {
+  const entries: Entry16[] = [];
+  for (let i = 0; i < plan.selectorCount; i++) entries.push({ kind: E_EMPTY, method: 0, arg: 0 });
+  const nil = specialObject(m, SO_NIL);
+  // Superclasses first, subclasses overwrite: an override wins, everything else is copied down.
+  const chain: ImageObject[] = [];
+  for (let c = objectAt(m, cls); c !== null && c.format === FMT_CLASS; c = objectAt(m, slot(m, c, C_SUPERCLASS))) {
+    chain.unshift(c);
+    if (slot(m, c, C_SUPERCLASS) === nil) break;
+  }
+  for (const c of chain) {
+    const ms = objectAt(m, slot(m, c, C_METHODS));
+    if (ms === null) continue;
+    for (let i = 0; i < ms.size; i++) {
+      const meth = objectAt(m, slot(m, ms, i));
+      if (meth === null || meth.format !== FMT_METHOD) continue;
+      const sel = plan.symbolNumber.get(slot(m, meth, M_SIGNATURE));
+      if (sel === undefined || sel >= plan.selectorCount) continue;
+      const prim = smallValue(slot(m, meth, M_PRIMITIVE));
+      let e: Entry16;
+      if (slot(m, meth, M_BYTECODE) === nil) e = { kind: E_PRIM, method: meth.oop, arg: prim };
+      else if (prim < 0) e = { kind: E_QUICK, method: meth.oop, arg: -prim };
+      else e = { kind: E_JUMP, method: meth.oop, arg: 0 };
+      entries[sel] = e;
+    }
+  }
+  return entries;
+}
+
+/** Lay out image `m` in 16-bit memory. */
+export function plan16(m: ImageModel): Plan16 {
+  const errors: string[] = [];
+  const nil = specialObject(m, SO_NIL);
+
+  // ---- symbols: implemented selectors first --------------------------------
+  const selectorOops: number[] = [];
+  const isSelector = new Set<number>();
+  const addSelector = (oop: number): void => {
+    const o = objectAt(m, oop);
+    if (o === null || o.format !== FMT_SYMBOL || isSelector.has(oop)) return;
+    isSelector.add(oop);
+    selectorOops.push(oop);
+  };
+  for (const o of m.objects) if (o.format === FMT_METHOD) addSelector(slot(m, o, M_SIGNATURE));
+  const specials = objectAt(m, specialObject(m, SO_SPECIAL_SELECTORS));
+  if (specials !== null) for (let i = 0; i < specials.size; i++) addSelector(slot(m, specials, i));
+  for (const so of [SO_SEL_DNU, SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK, SO_SEL_INITIALIZE]) addSelector(specialObject(m, so));
+  const symbolNumber = new Map<number, number>();
+  const symbols: string[] = [];
+  for (const oop of selectorOops) { symbolNumber.set(oop, symbols.length); symbols.push(textOf(m, oop) ?? ""); }
+  const selectorCount = symbols.length;
+  for (const o of m.objects) {
+    if (o.format === FMT_SYMBOL && !symbolNumber.has(o.oop)) { symbolNumber.set(o.oop, symbols.length); symbols.push(textOf(m, o.oop) ?? ""); }
+  }
+  if (symbols.length > BITS16_MAX_SYMBOLS) {
+    errors.push(`the program uses ${symbols.length} symbols (${selectorCount} selectors) but a 16-bit image has room for ` +
+      `${BITS16_MAX_SYMBOLS} (SmallIntegers 0..${BITS16_MAX_SYMBOLS - 1}): use fewer distinct selectors, symbol literals and class names`);
+  }
+
+  // ---- objects: sizes and classes -----------------------------------------
+  const symTableOop = specialObject(m, SO_SYMBOL_TABLE);
+  const stringClass = specialObject(m, SO_CLASS_STRING);
+  const integerClass = specialObject(m, SO_CLASS_INTEGER);
+  const countOf = new Map<number, number>();
+  const bump = (cls: number, n = 1): void => { countOf.set(cls, (countOf.get(cls) ?? 0) + n); };
+  let heapBytes = 0;
+  let boxed = 0;
+  let classes = 0;
+  const pad2 = (n: number): number => (n + 1) & ~1;
+  const tooBig: string[] = [];
+  for (const o of m.objects) {
+    if (o.oop === symTableOop) continue;         // replaced by the SymbolTable below
+    if (o.format === FMT_SYMBOL) {               // its text becomes a String of the SymbolTable
+      bump(stringClass);
+      heapBytes += BITS16_HEADER_BYTES + pad2(o.size);
+      continue;
+    }
+    if (o.format === FMT_CLASS) classes++;
+    bump(o.classOop);
+    if (o.size > BITS16_MAX_BODY) tooBig.push(`${classNameOf(m, o.classOop) ?? "?"} of ${o.size}`);
+    if (!isPointerFormat(o.format)) { heapBytes += BITS16_HEADER_BYTES + pad2(o.size); continue; }
+    heapBytes += BITS16_HEADER_BYTES + 2 * o.size;
+    for (let i = 0; i < o.size; i++) {
+      const v = slot(m, o, i);
+      if (!small(v)) continue;
+      const x = smallValue(v);
+      let fits: boolean;
+      if (o.format === FMT_METHOD && i === M_HEADER) fits = methodHeader16(x) !== null;
+      else if (o.format === FMT_CLASS && i === C_INSTSPEC) fits = instSpec16(x) !== null;
+      else fits = fitsSmall16(x);
+      if (!fits) { boxed++; bump(integerClass); heapBytes += BITS16_HEADER_BYTES + 4; }   // one u32 limb: 32-bit SmallIntegers have 31 bits
+    }
+  }
+  // SymbolTable: an Array of N Strings, plus its intern index (u16 per bucket, power of two >= 2N).
+  const arrayClass = objectAt(m, symTableOop)?.classOop ?? 0;
+  bump(arrayClass, 2);
+  let buckets = 1;
+  while (buckets < 2 * symbols.length) buckets <<= 1;
+  heapBytes += BITS16_HEADER_BYTES + 2 * symbols.length + BITS16_HEADER_BYTES + 2 * buckets;
+  if (tooBig.length > 0) errors.push(`objects larger than ${BITS16_MAX_BODY} slots/bytes cannot be stored in 16-bit memory: ${tooBig.join(", ")}`);
+
+  // ---- pages ---------------------------------------------------------------
+  const pageClass: number[] = [integerClass];   // page 0: SmallInteger's code object, no objects
+  const pagesOf = new Map<number, number[]>();
+  let objectNumbers = 0;
+  const order = [...countOf.entries()].sort((a, b) => b[1] - a[1]);
+  for (const [cls, n] of order) {
+    objectNumbers += n;
+    const ps: number[] = [];
+    for (let k = 0; k < Math.ceil(n / BITS16_PAGE_SIZE); k++) { ps.push(pageClass.length); pageClass.push(cls); }
+    pagesOf.set(cls, ps);
+  }
+  if (pageClass.length > BITS16_PAGES) {
+    const top = order.slice(0, 4).map(([c, n]) => `${classNameOf(m, c) ?? "?"} ${n}`).join(", ");
+    errors.push(`the program needs ${pageClass.length - 1} pages of ${BITS16_PAGE_SIZE} object numbers ` +
+      `(${objectNumbers} objects of ${countOf.size} classes; every class with instances takes whole pages, every class object a page of its own) ` +
+      `but a 16-bit image has ${BITS16_PAGES - 1} (${BITS16_MAX_OBJECTS} object pointers): use fewer classes or fewer objects ` +
+      `(most numerous: ${top})`);
+  }
+
+  // ---- code objects ----------------------------------------------------------
+  const strideShift = strideShiftFor(Math.max(1, selectorCount));
+  const stride = 1 << strideShift;
+  const codeObjectBytes = pageClass.length * stride;
+  let filled = 0;
+  const byClass = new Map<number, number>();
+  for (const cls of pageClass) {
+    let f = byClass.get(cls);
+    if (f === undefined) {
+      f = codeObjectOf(m, { symbolNumber, selectorCount }, cls).filter((e) => e.kind !== E_EMPTY).length;
+      byClass.set(cls, f);
+    }
+    filled += f;
+  }
+  const fillRate = selectorCount === 0 ? 0 : filled / (pageClass.length * selectorCount);
+  void nil;
+  return {
+    symbols, selectorCount, symbolNumber, pagesOf, pageClass, objectNumbers, boxedIntegers: boxed, classes,
+    heapBytes,
+    objectTableBytes: 4 * pageClass.length * BITS16_PAGE_SIZE,
+    pageTableBytes: 2 * pageClass.length,
+    strideShift, codeObjectBytes, fillRate, errors,
+  };
+}
+
+/** The lines `talc inspect --bits 16` / `talc build --bits 16 -v` print. */
+export function formatPlan16(p: Plan16): string {
+  const pct = (x: number): string => (100 * x).toFixed(1) + "%";
+  const lines = [
+    `16-bit memory:`,
+    `  classes: ${p.classes} (class and metaclass objects)`,
+    `  selectors: ${p.selectorCount}, symbols: ${p.symbols.length} of ${BITS16_MAX_SYMBOLS} (headroom ${BITS16_MAX_SYMBOLS - p.symbols.length})`,
+    `  objects: ${p.objectNumbers} in ${p.pageClass.length - 1} pages of ${BITS16_PAGE_SIZE}; ` +
+      `object numbers used ${p.pageClass.length * BITS16_PAGE_SIZE} of ${BITS16_MAX_OBJECTS} (headroom ${BITS16_MAX_OBJECTS - p.pageClass.length * BITS16_PAGE_SIZE}, ${BITS16_PAGES - p.pageClass.length} free pages)`,
+    `  boxed integers (outside 15 bits): ${p.boxedIntegers}`,
+    `  heap bytes: ${p.heapBytes} objects + ${p.objectTableBytes} object table + ${p.pageTableBytes} page table = ${p.heapBytes + p.objectTableBytes + p.pageTableBytes}`,
+    `  code-object bytes: ${p.codeObjectBytes} (${p.pageClass.length} code objects of ${1 << p.strideShift} bytes, ${ENTRY_BYTES}-byte entries), fill rate ${pct(p.fillRate)}`,
+  ];
+  for (const e of p.errors) lines.push(`  LIMIT: ${e}`);
+  return lines.join("\n") + "\n";
+}
+
+export { E_EMPTY, E_JUMP, E_QUICK, E_PRIM };
