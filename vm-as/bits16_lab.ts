@@ -63,3 +63,17 @@ export function lab_codeObject(page: i32): u32 { return c16_codeObject(page); }
 import { c16_superSend, c16_lookupFrom } from "./codeobj";
 export function lab_superSend(holder: u32, sel: u32): i32 { return c16_superSend(holder, sel); }
 export function lab_lookupFrom(cls: u32, selOop: u32): u32 { return c16_lookupFrom(cls, selOop); }
+import { image16_load, image16Selectors } from "./image16";
+import { c16_bytesNeeded as codeBytes } from "./codeobj";
+
+/** Address of a buffer of `len` bytes after the code space (grows memory). */
+export function lab_scratch(len: u32): u32 {
+  const at = (m16(M16_CODE) + codeBytes(m16(M16_SHIFT) as i32) + 15) & ~15;
+  const end = (at as usize) + len;
+  const have = (memory.size() as usize) << 16;
+  if (end > have && memory.grow((((end - have) + 0xffff) >> 16) as i32) < 0) return 0;
+  return at;
+}
+/** Load a 16-bit image from the scratch buffer; the special objects oop or a negative code. */
+export function lab_loadImage(p: u32, len: i32): i32 { return image16_load(p, len); }
+export function lab_imageSelectors(): i32 { return image16Selectors; }

@@ -42,9 +42,10 @@ export function c16_init(code: usize, shift: i32, selectors: i32, nil: u32, inte
   m16Set(M16_SELECTORS, selectors as u32);
   m16Set(M16_NIL, nil);
   m16_setPageClass(0, integerClass);
-  c16_buildPage(0);
+  c16_buildPage(0, 0);
   // build code objects for pages handed out before the code space existed
-  for (let p = 1; p < BITS16_PAGES; p++) if (m16_pageClass(p) != 0) c16_buildPage(p);
+  // (a page may copy only from pages already built: those below it)
+  for (let p = 1; p < BITS16_PAGES; p++) if (m16_pageClass(p) != 0) c16_buildPage(p, p);
   m16Set(M16_PAGE_HOOK, 1);
 }
 
@@ -84,13 +85,17 @@ function c16_ownMethod(cls: u32, sel: u32): u32 {
   return 0;
 }
 
-/** Fill the code object of `page` by copy-down from its class (or copy a sibling page's). */
-export function c16_buildPage(page: i32): void {
+/**
+ * Fill the code object of `page` by copy-down from its class, or copy the
+ * code object of another page of the same class below `builtBelow` (pages
+ * whose code objects are complete).
+ */
+export function c16_buildPage(page: i32, builtBelow: i32): void {
   const cls = m16_pageClass(page);
   const stride = (1 as u32) << m16(M16_SHIFT);
   const code = c16_codeObject(page);
   if (page != 0) {
-    for (let p = 1; p < BITS16_PAGES; p++) {
+    for (let p = 1; p < builtBelow; p++) {
       if (p != page && m16_pageClass(p) == cls) { memory.copy(code, c16_codeObject(p), stride); return; }
     }
   }
@@ -113,7 +118,7 @@ export function c16_buildPage(page: i32): void {
 }
 
 /** Called by mem16 when a page is handed to a class. */
-export function c16_newPage(page: i32): void { c16_buildPage(page); }
+export function c16_newPage(page: i32): void { c16_buildPage(page, BITS16_PAGES); }
 
 /**
  * `m` (already in `cls`'s C_METHODS) was added or replaced at run time:

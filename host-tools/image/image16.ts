@@ -25,7 +25,7 @@ import {
   MH16_FLAG_BLOCK, MH16_FLAG_NONLOCAL, IS16_FIELDS_MASK, IS16_FORMAT_SHIFT,
   ENTRY_BYTES, E_EMPTY, E_JUMP, E_QUICK, E_PRIM, strideShiftFor,
 } from "../../vm-as/layout16.js";
-import { type ImageModel, type ImageObject, slot, objectAt, specialObject, textOf, classNameOf } from "./inspect.js";
+import { type ImageModel, type ImageObject, slot, objectAt, specialObject, textOf, classNameOf, crc32 } from "./inspect.js";
 
 /** One code-object entry (layout16.ts E_*). */
 export interface Entry16 {
@@ -249,3 +249,142 @@ export function formatPlan16(p: Plan16): string {
 }
 
 export { E_EMPTY, E_JUMP, E_QUICK, E_PRIM };
+
+// ---- 16-bit image file -------------------------------------------------------
+//
+//  header (32 bytes, layout.ts IH_*; word bits 16, special objects = 16-bit oop)
+//  payload:
+//    +0  u16 pages P (page table entries, page 0 included)
+//    +2  u16 selector count S     +4 u16 symbol count N     +6 u16 SymbolTable oop
+//    +8  page table:   P x u16 class oop (0 = free page)
+//        object table: 32*P x u32 heap offset of the object's header, 0xffffffff = free number
+//        heap:         objects (4-byte header, u16 slots / bytes padded to 2), in number order
+export const I16_PAGES = 0;
+export const I16_SELECTORS = 2;
+export const I16_SYMBOLS = 4;
+export const I16_SYMBOL_TABLE = 6;
+export const I16_TABLES = 8;
+export const I16_FREE = 0xffffffff;
+
+export interface Image16 {
+  bytes: Uint8Array;
+  plan: Plan16;
+  /** 32-bit oop → 16-bit oop (objects and symbols). */
+  oopMap: Map<number, number>;
+  /** Bytes of the heap section (objects only). */
+  heapBytes: number;
+}
+
+/** Write the 16-bit image of `m` (call only when plan16(m).errors is empty). */
+export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
+  if (plan.errors.length > 0) throw new Error(plan.errors.join("\n"));
+  const symTableOop = specialObject(m, SO_SYMBOL_TABLE);
+  const stringClass = specialObject(m, SO_CLASS_STRING);
+  const integerClass = specialObject(m, SO_CLASS_INTEGER);
+  // Number every object: by class, pages in plan order, objects in image order.
+  const nextIn = new Map<number, { pages: number[]; k: number }>();
+  for (const [cls, ps] of plan.pagesOf) nextIn.set(cls, { pages: ps, k: 0 });
+  const take = (cls: number): number => {
+    const s = nextIn.get(cls);
+    if (s === undefined) throw new Error(`planner missed class ${cls}`);
+    const n = s.pages[s.k >> 5] * BITS16_PAGE_SIZE + (s.k & 31);
+    s.k++;
+    return n << 1;
+  };
+  const oopMap = new Map<number, number>();
+  type Out = { oop: number; fmt: number; flags: number; size: number; body: Uint8Array | number[] };
+  const outs: Out[] = [];
+  const symbolStrings: number[] = new Array<number>(plan.symbols.length);
+  for (const o of m.objects) {
+    if (o.oop === symTableOop) continue;
+    if (o.format === FMT_SYMBOL) {
+      const n = plan.symbolNumber.get(o.oop)!;
+      oopMap.set(o.oop, (n << 1) | 1);
+      symbolStrings[n] = take(stringClass);
+      continue;
+    }
+    oopMap.set(o.oop, take(o.classOop));
+  }
+  const symbolTable16 = take(objectAt(m, symTableOop)!.classOop);
+  const map = (v: number): number => {
+    const r = oopMap.get(v);
+    if (r === undefined) throw new Error(`dangling oop ${v}`);
+    return r;
+  };
+  const enc = new TextEncoder();
+  for (const o of m.objects) {
+    if (o.oop === symTableOop) continue;
+    if (o.format === FMT_SYMBOL) {
+      const n = plan.symbolNumber.get(o.oop)!;
+      const bytes = m.payload.subarray(o.oop + 12, o.oop + 12 + o.size);
+      outs.push({ oop: symbolStrings[n], fmt: 2 /* FMT_STRING */, flags: o.flags, size: o.size, body: bytes });
+      continue;
+    }
+    if (!isPointerFormat(o.format)) {
+      outs.push({ oop: oopMap.get(o.oop)!, fmt: o.format, flags: o.flags, size: o.size, body: m.payload.subarray(o.oop + 12, o.oop + 12 + o.size) });
+      continue;
+    }
+    const slots: number[] = [];
+    for (let i = 0; i < o.size; i++) {
+      const v = slot(m, o, i);
+      if (!small(v)) { slots.push(v === symTableOop ? symbolTable16 : map(v)); continue; }
+      const x = smallValue(v);
+      let packed: number | null = x;
+      if (o.format === FMT_METHOD && i === M_HEADER) packed = methodHeader16(x);
+      else if (o.format === FMT_CLASS && i === C_INSTSPEC) packed = instSpec16(x);
+      else if (!fitsSmall16(x)) packed = null;
+      if (packed !== null) { slots.push(((packed << 1) | 1) & 0xffff); continue; }
+      // boxed: a large Integer of one u32 limb (formats 4/5: BIGPOS/BIGNEG)
+      const b = take(integerClass);
+      const limb = new Uint8Array(4);
+      new DataView(limb.buffer).setUint32(0, Math.abs(x), true);
+      outs.push({ oop: b, fmt: x < 0 ? 5 : 4, flags: 0, size: 4, body: limb });
+      slots.push(b);
+    }
+    outs.push({ oop: oopMap.get(o.oop)!, fmt: o.format, flags: 0, size: o.size, body: slots });
+  }
+  // The SymbolTable: symbol number → String.
+  outs.push({ oop: symbolTable16, fmt: 1 /* FMT_ARRAY */, flags: 0, size: plan.symbols.length, body: symbolStrings });
+  void enc;
+  outs.sort((a, b) => a.oop - b.oop);
+  // Lay out.
+  const P = plan.pageClass.length;
+  const tablesBytes = 2 * P + 4 * P * BITS16_PAGE_SIZE;
+  let heapBytes = 0;
+  const sizeOf = (o: Out): number => BITS16_HEADER_BYTES + (Array.isArray(o.body) ? 2 * o.body.length : (o.size + 1) & ~1);
+  for (const o of outs) heapBytes += sizeOf(o);
+  const payloadBytes = I16_TABLES + tablesBytes + heapBytes;
+  const bytes = new Uint8Array(32 + payloadBytes);
+  const dv = new DataView(bytes.buffer);
+  const pay = 32;
+  dv.setUint16(pay + I16_PAGES, P, true);
+  dv.setUint16(pay + I16_SELECTORS, plan.selectorCount, true);
+  dv.setUint16(pay + I16_SYMBOLS, plan.symbols.length, true);
+  dv.setUint16(pay + I16_SYMBOL_TABLE, symbolTable16, true);
+  const pageTab = pay + I16_TABLES;
+  const objTab = pageTab + 2 * P;
+  const heap = objTab + 4 * P * BITS16_PAGE_SIZE;
+  for (let p = 0; p < P; p++) dv.setUint16(pageTab + 2 * p, p === 0 ? map(integerClass) : map(plan.pageClass[p]), true);
+  for (let n = 0; n < P * BITS16_PAGE_SIZE; n++) dv.setUint32(objTab + 4 * n, I16_FREE, true);
+  let at = 0;
+  for (const o of outs) {
+    dv.setUint32(objTab + 4 * (o.oop >> 1), at, true);
+    dv.setUint16(heap + at, o.size, true);
+    dv.setUint16(heap + at + 2, (o.fmt & 0x1f) | (o.flags & 0x20), true);
+    if (Array.isArray(o.body)) o.body.forEach((v, i) => dv.setUint16(heap + at + 4 + 2 * i, v, true));
+    else bytes.set(o.body, heap + at + 4);
+    at += sizeOf(o);
+  }
+  // Header.
+  dv.setUint32(0, 0x434c4154, true);
+  dv.setUint16(4, 1, true);
+  bytes[6] = 16;
+  bytes[7] = 0;
+  dv.setUint32(8, 32, true);
+  dv.setUint32(12, outs.length, true);
+  dv.setUint32(16, payloadBytes, true);
+  dv.setUint32(20, map(m.header.specialObjects), true);
+  dv.setUint32(24, heapBytes, true);
+  dv.setUint32(28, crc32(bytes.subarray(32)), true);
+  return { bytes, plan, oopMap, heapBytes };
+}

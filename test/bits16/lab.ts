@@ -2,7 +2,8 @@
 // copy-down code objects, nothing else) and builds small class worlds in it
 // with the real class/method layout (layout.ts C_*, M_*).
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   FMT_ARRAY, FMT_CLASS, FMT_FIXED, FMT_METHOD, FMT_BYTES,
@@ -14,8 +15,12 @@ let compiled: WebAssembly.Module | null = null;
 
 export function labModule(): WebAssembly.Module {
   if (compiled === null) {
-    execFileSync(join(root, "node_modules", ".bin", "asc"), ["--config", "test/bits16/asconfig.json", "--target", "lab"], { cwd: root, stdio: "pipe" });
-    compiled = new WebAssembly.Module(readFileSync(join(root, "build", "bits16_lab.wasm")));
+    // one output file per process: test files run in parallel forks
+    const dir = mkdtempSync(join(tmpdir(), "talc-bits16-"));
+    const out = join(dir, "bits16_lab.wasm");
+    execFileSync(join(root, "node_modules", ".bin", "asc"), ["--config", "test/bits16/asconfig.json", "--target", "lab", "--outFile", out], { cwd: root, stdio: "pipe" });
+    compiled = new WebAssembly.Module(readFileSync(out));
+    rmSync(dir, { recursive: true, force: true });
   }
   return compiled;
 }
