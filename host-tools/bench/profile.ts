@@ -213,11 +213,15 @@ async function main(argv: string[]): Promise<number> {
       sendRows.push([Buffer.from(bytes.slice(0, end < 0 ? 48 : end)).toString("utf8"), Number(mem.getBigUint64(e + 8, true))]);
     }
     sendRows.sort((a, b) => b[1] - a[1]);
-    let out = `${name} ${arg}: exit status ${status}; ${bytecodes} bytecodes, ${sends} full sends` +
-      (sends > 0 ? ` (${(bytecodes / sends).toFixed(1)} bytecodes per send)` : "") + "\n\ntop opcodes:\n";
-    for (const [n, c] of ops.slice(0, opts.top)) out += `  ${pct(c, bytecodes)}  ${String(c).padStart(12)}  ${n}\n`;
-    out += "\ntop opcode pairs (previous -> next, in execution order):\n";
-    for (const [n, c] of pairs.slice(0, opts.top)) out += `  ${pct(c, bytecodes)}  ${String(c).padStart(12)}  ${n}\n`;
+    // The VM may execute a few bytecodes in one dispatch (fused pairs); the
+    // histogram counts dispatches, under the first opcode of each.
+    const dispatches = ops.reduce((s, [, c]) => s + c, 0);
+    let out = `${name} ${arg}: exit status ${status}; ${bytecodes} bytecodes in ${dispatches} dispatches, ${sends} full sends` +
+      (sends > 0 ? ` (${(bytecodes / sends).toFixed(1)} bytecodes per send)` : "") +
+      "\n\ntop opcodes (% of dispatches; a fused pair counts under its first opcode):\n";
+    for (const [n, c] of ops.slice(0, opts.top)) out += `  ${pct(c, dispatches)}  ${String(c).padStart(12)}  ${n}\n`;
+    out += "\ntop opcode pairs (previous -> next dispatch, in execution order):\n";
+    for (const [n, c] of pairs.slice(0, opts.top)) out += `  ${pct(c, dispatches)}  ${String(c).padStart(12)}  ${n}\n`;
     out += "\ntop full sends (receiver class>>selector):\n";
     for (const [n, c] of sendRows.slice(0, opts.top)) out += `  ${pct(c, sends)}  ${String(c).padStart(12)}  ${n}\n`;
     process.stdout.write(out);
