@@ -17,7 +17,7 @@ import {
   C_SUPERCLASS, C_METHODS, C_INSTSPEC, M_SIGNATURE, M_HEADER, M_PRIMITIVE, M_BYTECODE,
   MH_NARGS_SHIFT, MH_NCOPIED_SHIFT, MH_NTEMPS_SHIFT, MH_FLAG_BLOCK, MH_FLAG_NONLOCAL,
   SO_SYMBOL_TABLE, SO_SPECIAL_SELECTORS, SO_SEL_DNU, SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK,
-  SO_SEL_INITIALIZE, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_STRING,
+  SO_SEL_INITIALIZE, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_STRING, SO_ENTRY,
 } from "../../vm-as/layout.js";
 import {
   BITS16_SMALL_MIN, BITS16_SMALL_MAX, BITS16_MAX_OBJECTS, BITS16_PAGE_SIZE, BITS16_PAGES,
@@ -25,7 +25,7 @@ import {
   MH16_FLAG_BLOCK, MH16_FLAG_NONLOCAL, IS16_FIELDS_MASK, IS16_FORMAT_SHIFT,
   ENTRY_BYTES, E_EMPTY, E_JUMP, E_QUICK, E_PRIM, strideShiftFor,
 } from "../../vm-as/layout16.js";
-import { type ImageModel, type ImageObject, slot, objectAt, specialObject, textOf, classNameOf, crc32 } from "./inspect.js";
+import { type ImageModel, type ImageObject, slot, objectAt, specialObject, textOf, classNameOf, crc32, ImageFormatError } from "./inspect.js";
 
 /** One code-object entry (layout16.ts E_*). */
 export interface Entry16 {
@@ -387,4 +387,123 @@ export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
   dv.setUint32(24, heapBytes, true);
   dv.setUint32(28, crc32(bytes.subarray(32)), true);
   return { bytes, plan, oopMap, heapBytes };
+}
+
+// ---- reading a 16-bit image (talc inspect) -------------------------------------
+
+export interface Summary16 {
+  fileBytes: number;
+  classes: number;
+  selectors: number;
+  symbols: number;
+  objects: number;
+  pages: number;
+  heapBytes: number;
+  objectTableBytes: number;
+  pageTableBytes: number;
+  strideShift: number;
+  codeObjectBytes: number;
+  fillRate: number;
+  entry: string | null;
+}
+
+/** Is this a 16-bit image (header word bits 16)?  Never throws. */
+export function isImage16(bytes: Uint8Array): boolean {
+  return bytes.length >= 32 && bytes[6] === 16 && new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) === 0x434c4154;
+}
+
+/** Check and summarise a 16-bit image; ImageFormatError with the file offset on any inconsistency. */
+export function read16(bytes: Uint8Array): Summary16 {
+  const fail = (off: number, why: string): never => { throw new ImageFormatError(off, `16-bit image: ${why}`); };
+  if (!isImage16(bytes)) fail(0, "not a 16-bit Talc image");
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const payload = dv.getUint32(16, true);
+  if (payload + 32 !== bytes.length) fail(16, `the header announces ${payload} payload bytes but the file holds ${bytes.length - 32}`);
+  if (crc32(bytes.subarray(32)) !== dv.getUint32(28, true)) fail(28, "CRC-32 mismatch: the payload is corrupt");
+  if (payload < I16_TABLES) fail(32, "payload too short for the 16-bit table header");
+  const P = dv.getUint16(32 + I16_PAGES, true);
+  const S = dv.getUint16(32 + I16_SELECTORS, true);
+  const N = dv.getUint16(32 + I16_SYMBOLS, true);
+  const symTable = dv.getUint16(32 + I16_SYMBOL_TABLE, true);
+  if (P < 1 || P > BITS16_PAGES) fail(32 + I16_PAGES, `${P} pages: must be 1..${BITS16_PAGES}`);
+  const pageTab = 32 + I16_TABLES;
+  const objTab = pageTab + 2 * P;
+  const heap = objTab + 4 * P * BITS16_PAGE_SIZE;
+  if (heap > bytes.length) fail(32 + I16_PAGES, `${P} pages of tables do not fit the file`);
+  const heapBytes = bytes.length - heap;
+  const addr = (oop: number): number => {
+    if ((oop & 1) !== 0 || (oop >> 1) >= P * BITS16_PAGE_SIZE) return -1;
+    const off = dv.getUint32(objTab + 4 * (oop >> 1), true);
+    if (off === I16_FREE) return -1;
+    if (off + BITS16_HEADER_BYTES > heapBytes) fail(objTab + 4 * (oop >> 1), `object ${oop}: offset ${off} is outside the heap`);
+    return heap + off;
+  };
+  const slot16 = (oop: number, i: number): number => {
+    const a = addr(oop);
+    if (a < 0 || i >= dv.getUint16(a, true)) return 0;
+    return dv.getUint16(a + BITS16_HEADER_BYTES + 2 * i, true);
+  };
+  const fmt16 = (oop: number): number => { const a = addr(oop); return a < 0 ? -1 : dv.getUint16(a + 2, true) & 0x1f; };
+  let objects = 0, classes = 0;
+  for (let n = 0; n < P * BITS16_PAGE_SIZE; n++) {
+    if (dv.getUint32(objTab + 4 * n, true) === I16_FREE) continue;
+    objects++;
+    if (fmt16(n << 1) === FMT_CLASS) classes++;
+  }
+  const specials = dv.getUint32(20, true);
+  if (fmt16(specials) !== 1) fail(20, `special objects ${specials} is not an Array`);
+  const nil = slot16(specials, SO_NIL);
+  const textOf16 = (oop: number): string | null => {
+    const a = addr(oop);
+    if (a < 0) return null;
+    return new TextDecoder().decode(bytes.subarray(a + BITS16_HEADER_BYTES, a + BITS16_HEADER_BYTES + dv.getUint16(a, true)));
+  };
+  const entrySym = slot16(specials, SO_ENTRY);
+  const entry = (entrySym & 1) === 1 ? textOf16(slot16(symTable, entrySym >> 1)) : null;
+  // fill rate: selectors each page's class understands (copy-down over the superclass chain)
+  const understood = new Map<number, number>();
+  const countFor = (cls: number): number => {
+    const known = understood.get(cls);
+    if (known !== undefined) return known;
+    const sels = new Set<number>();
+    for (let c = cls, guard = 0; c !== nil && c !== 0 && guard < 1000; c = slot16(c, C_SUPERCLASS), guard++) {
+      const ms = slot16(c, C_METHODS);
+      if (ms === nil || ms === 0) continue;
+      const a = addr(ms);
+      const n = a < 0 ? 0 : dv.getUint16(a, true);
+      for (let i = 0; i < n; i++) {
+        const sig = slot16(slot16(ms, i), M_SIGNATURE);
+        if ((sig & 1) === 1 && (sig >> 1) < S) sels.add(sig >> 1);
+      }
+    }
+    understood.set(cls, sels.size);
+    return sels.size;
+  };
+  let filled = 0;
+  for (let p = 0; p < P; p++) {
+    const c = dv.getUint16(pageTab + 2 * p, true);
+    if (c !== 0) filled += countFor(c);
+  }
+  const strideShift = strideShiftFor(Math.max(1, S));
+  return {
+    fileBytes: bytes.length, classes, selectors: S, symbols: N, objects, pages: P - 1, heapBytes,
+    objectTableBytes: 4 * P * BITS16_PAGE_SIZE, pageTableBytes: 2 * P, strideShift,
+    codeObjectBytes: P << strideShift, fillRate: S === 0 ? 0 : filled / (P * S), entry,
+  };
+}
+
+/** What `talc inspect` prints for a 16-bit image. */
+export function formatSummary16(s: Summary16, name: string): string {
+  const numbers = (s.pages + 1) * BITS16_PAGE_SIZE;
+  return [
+    `image ${name}: ${s.fileBytes} bytes, 16-bit memory (docs/16-BIT.md)`,
+    `  entry class: ${s.entry ?? "(none)"}`,
+    `  classes: ${s.classes} (class and metaclass objects)`,
+    `  selectors: ${s.selectors}; symbols: ${s.symbols} of ${BITS16_MAX_SYMBOLS} (headroom ${BITS16_MAX_SYMBOLS - s.symbols})`,
+    `  objects: ${s.objects} in ${s.pages} pages of ${BITS16_PAGE_SIZE}; object numbers ${numbers} of ${BITS16_MAX_OBJECTS} ` +
+      `(headroom ${BITS16_MAX_OBJECTS - numbers} numbers, ${BITS16_PAGES - 1 - s.pages} free pages)`,
+    `  heap bytes: ${s.heapBytes} objects + ${s.objectTableBytes} object table + ${s.pageTableBytes} page table = ${s.heapBytes + s.objectTableBytes + s.pageTableBytes}`,
+    `  code-object bytes (built at load, not in the file): ${s.codeObjectBytes} = ${s.pages + 1} code objects x ${1 << s.strideShift} bytes (${ENTRY_BYTES}-byte entries)`,
+    `  fill rate: ${(100 * s.fillRate).toFixed(1)}% of entries hold a method`,
+  ].join("\n") + "\n";
 }
