@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { buildClassPath, findClassFile, mainClassName } from "../classpath.js";
 import { readImage, summarizeImage } from "../image/inspect.js";
+import { plan16, write16, formatPlan16 } from "../image/image16.js";
 import { buildImage } from "./engine.js";
 import { CliError, line, type CliIO, type CommandDef } from "./context.js";
 import { classPathOption, heapOption, DEFAULT_HEAP_BYTES } from "./options.js";
@@ -17,12 +18,13 @@ interface BuildOptions {
   heap?: number;
   output: string;
   verbose?: boolean;
+  bits?: string;
 }
 
 export const buildCommand: CommandDef = {
   name: "build",
   summary: "build an image (.img) holding the kernel and a program",
-  valueOptions: ["--classpath", "--heap", "-o", "--output"],
+  valueOptions: ["--classpath", "--heap", "-o", "--output", "--bits"],
   passThrough: false,
   define(cmd: Command): void {
     cmd
@@ -32,6 +34,7 @@ export const buildCommand: CommandDef = {
       .addOption(classPathOption())
       .addOption(heapOption())
       .option("-v, --verbose", "print what was written")
+      .option("--bits <n>", "object memory: 32 (default) or 16 (docs/16-BIT.md)")
       .addHelpText("after", "\nExample:\n  talc build examples/Hello.som -o hello.img && talc run hello.img\n");
   },
   async run(io: CliIO, positionals: string[], opts: Record<string, unknown>): Promise<number> {
@@ -42,14 +45,22 @@ export const buildCommand: CommandDef = {
     if (findClassFile(name, classPath) === null) {
       throw new CliError(`class '${name}' not found: no ${name}.som in ${classPath.join(":")}`);
     }
-    const image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b) });
+    if (o.bits !== undefined && o.bits !== "16" && o.bits !== "32") throw new CliError(`error: --bits must be 16 or 32, not '${o.bits}'\nTry 'talc build --help'.`, 2);
+    let image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b) });
+    if (o.bits === "16") {
+      // lay the image out in 16-bit memory; refuse it when it does not fit the 16-bit limits
+      const plan = plan16(readImage(image));
+      if (plan.errors.length > 0) throw new CliError(`cannot build a 16-bit image for ${name}:\n` + plan.errors.map((e) => `  ${e}`).join("\n"));
+      image = write16(readImage(image), plan).bytes;
+      if (o.verbose === true) io.stdout(formatPlan16(plan));
+    }
     const out = resolve(io.cwd, o.output);
     try {
       writeFileSync(out, image);
     } catch (e) {
       throw new CliError(`cannot write image '${o.output}': ${(e as Error).message}`);
     }
-    if (o.verbose === true) {
+    if (o.verbose === true && o.bits !== "16") {
       const s = summarizeImage(readImage(image), image.length);
       line(io, `wrote ${o.output}: ${image.length} bytes, ${s.header.objectCount} objects, ` +
         `${s.bound.length} bound + ${s.library.length} library classes, entry ${s.entry ?? "(none)"}`);

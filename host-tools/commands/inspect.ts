@@ -4,6 +4,7 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { readImage, summarizeImage, formatSummary, ImageFormatError } from "../image/inspect.js";
+import { isImage16, read16, formatSummary16 } from "../image/image16.js";
 import { CliError, readUserFile, type CliIO, type CommandDef } from "./context.js";
 
 export const inspectCommand: CommandDef = {
@@ -18,7 +19,8 @@ export const inspectCommand: CommandDef = {
     const path = positionals[0];
     const bytes = readUserFile(io, path, "image");
     try {
-      io.stdout(formatSummary(summarizeImage(readImage(bytes), bytes.length), basename(path)));
+      if (isImage16(bytes)) io.stdout(formatSummary16(read16(bytes), basename(path)));
+      else io.stdout(formatSummary(summarizeImage(readImage(bytes), bytes.length), basename(path)));
     } catch (e) {
       if (e instanceof ImageFormatError) throw new CliError(`corrupt image '${path}': ${e.message}`);
       throw e;

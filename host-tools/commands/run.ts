@@ -10,6 +10,7 @@ import type { TalcVM } from "./engine.js";
 import { createVM } from "./vm.js";
 import { bootFromFlash, heapWanted } from "./boot.js";
 import { CliError, plainMessage, readUserFile, type CliIO, type CommandDef } from "./context.js";
+import { isImage16, read16 } from "../image/image16.js";
 import { classPathOption, heapOption, stackOption, DEFAULT_HEAP_BYTES, DEFAULT_STACK_BYTES } from "./options.js";
 
 interface RunOptions {
@@ -20,7 +21,17 @@ interface RunOptions {
   stack?: number;
   debugVm?: boolean;
   stats?: boolean;
+  bits?: string;
 }
+
+/** A well-formed 16-bit image (a damaged one goes to the VM, which names what is wrong). */
+function isValidImage16(bytes: Uint8Array): boolean {
+  if (!isImage16(bytes)) return false;
+  try { read16(bytes); return true; } catch { return false; }
+}
+
+/** 16-bit images are built and inspected, but the interpreter does not run them yet (docs/16-BIT.md, "Status"). */
+const NO_16_BIT_RUN = "16-bit mode: this VM does not run 16-bit object memory yet; 'talc build --bits 16' and 'talc inspect' work (docs/16-BIT.md, Status)";
 
 /** Run the started program to its end; with --stats, one summary line on stderr after it. */
 async function finish(io: CliIO, vm: TalcVM, o: RunOptions): Promise<number> {
@@ -36,6 +47,7 @@ async function finish(io: CliIO, vm: TalcVM, o: RunOptions): Promise<number> {
 
 async function runImage(io: CliIO, path: string, args: string[], o: RunOptions): Promise<number> {
   const bytes = readUserFile(io, path, "image");
+  if (isValidImage16(bytes)) throw new CliError(`cannot run '${path}': ${NO_16_BIT_RUN}`);
   // The VM is the authority on what it accepts: it validates the image itself.
   const heap = o.heap ?? Math.max(DEFAULT_HEAP_BYTES, heapWanted(bytes));
   const vm = await createVM(io, buildClassPath(o.classpath, path, io.cwd), heap, o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true);
@@ -64,7 +76,7 @@ async function runSource(io: CliIO, main: string, args: string[], o: RunOptions)
 export const runCommand: CommandDef = {
   name: "run",
   summary: "run a SOM program (class name, path/Main.som or app.img)",
-  valueOptions: ["--classpath", "--heap", "--stack", "--flash", "--board"],
+  valueOptions: ["--classpath", "--heap", "--stack", "--flash", "--board", "--bits"],
   passThrough: true,
   define(cmd: Command): void {
     cmd
@@ -75,6 +87,7 @@ export const runCommand: CommandDef = {
       .addOption(heapOption())
       .addOption(stackOption())
       .option("--debug-vm", "use the debug build of the VM (build/talc.debug.wasm)")
+      .option("--bits <n>", "object memory: 32 (default) or 16 (docs/16-BIT.md)")
       .option("--stats", "after the program, print bytecodes, sends, collections and time on stderr")
       .option("--flash <file>", "boot a simulated board from this flash file (see 'talc flash-file'); no <main>")
       .option("--board <name>", "board of the flash file: boards/<name>/board.json (default sim)")
@@ -84,6 +97,8 @@ export const runCommand: CommandDef = {
     const o = opts as RunOptions;
     if (o.board !== undefined && o.flash === undefined) throw new CliError("error: --board needs --flash <file>\nTry 'talc run --help'.", 2);
     if (o.flash !== undefined) return bootFromFlash(io, positionals, { ...o, flash: o.flash, board: o.board ?? "sim" });
+    if (o.bits !== undefined && o.bits !== "16" && o.bits !== "32") throw new CliError(`error: --bits must be 16 or 32, not '${o.bits}'\nTry 'talc run --help'.`, 2);
+    if (o.bits === "16") throw new CliError(NO_16_BIT_RUN);
     const [main, ...args] = positionals;
     if (main === undefined) throw new CliError("error: missing required argument 'main'\nTry 'talc run --help'.", 2);
     return main.endsWith(".img") ? runImage(io, main, args, o) : runSource(io, main, args, o);
