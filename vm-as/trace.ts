@@ -43,8 +43,12 @@ declare function host_sendTrace(ptr: usize, count: i32): void;
 
 let traceCount: i32 = 0;
 
-/** The buffer: static data, reserved only when this function is compiled (sim target). */
-@inline function trace_buffer(): usize {
+/**
+ * The buffer: static data, reserved only when this function is compiled (sim
+ * target).  Not @inline: every inlined copy of memory.data would reserve a
+ * segment of its own.
+ */
+function trace_buffer(): usize {
   return memory.data(TRACE_CAPACITY * TRACE_ENTRY_BYTES);
 }
 
