@@ -164,6 +164,20 @@ export const IH_SPECIAL_OBJECTS: i32 = 20;
 export const IH_HEAP_WANTED: i32 = 24;
 export const IH_CRC32: i32 = 28;
 
+// Flags byte (IH_FLAGS), bits 0-3: the send-dispatch technique the image was
+// built for (talc build --dispatch NAME; docs/DISPATCH.md).  The 32-bit VM
+// dispatches through its method cache whatever is recorded; the dispatch lab
+// (talc sim) reads it.  Bits 4-7 spare (0).
+export const IMAGE_DISPATCH_MASK: i32 = 0x0f;
+export const IMAGE_DISPATCH_NONE: i32 = 0;            // not recorded (the VM's own lookup + cache)
+export const IMAGE_DISPATCH_COPY_DOWN: i32 = 1;       // copy-down table, masked jump
+export const IMAGE_DISPATCH_CLASS_PAGE: i32 = 2;      // copy-down table via class-page map
+export const IMAGE_DISPATCH_ROW_DISPLACEMENT: i32 = 3; // selector table, row displacement
+export const IMAGE_DISPATCH_COLORING: i32 = 4;        // selector coloring
+export const IMAGE_DISPATCH_LOOKUP: i32 = 5;          // method dictionaries + global cache
+export const IMAGE_DISPATCH_IC: i32 = 6;              // inline caches
+export const IMAGE_DISPATCH_PIC: i32 = 7;             // polymorphic inline caches
+
 // ---- Class file ("TCF"): compiler output, linker input --------------------
 // See docs/ARCHITECTURE.md, "Class files".
 export const CF_MAGIC: i32 = 0x31464354;  // "TCF1"
