@@ -10,6 +10,7 @@ import { buildClassPath, findClassFile, mainClassName } from "../classpath.js";
 import { readImage, summarizeImage } from "../image/inspect.js";
 import { plan16, write16, formatPlan16 } from "../image/image16.js";
 import { buildImage } from "./engine.js";
+import { withImageDispatch, techniqueByName, TECHNIQUE_NAMES } from "../sim/dispatch.js";
 import { CliError, line, type CliIO, type CommandDef } from "./context.js";
 import { classPathOption, heapOption, DEFAULT_HEAP_BYTES } from "./options.js";
 
@@ -18,13 +19,14 @@ interface BuildOptions {
   heap?: number;
   output: string;
   verbose?: boolean;
+  dispatch?: string;
   bits?: string;
 }
 
 export const buildCommand: CommandDef = {
   name: "build",
   summary: "build an image (.img) holding the kernel and a program",
-  valueOptions: ["--classpath", "--heap", "-o", "--output", "--bits"],
+  valueOptions: ["--classpath", "--heap", "-o", "--output", "--dispatch", "--bits"],
   passThrough: false,
   define(cmd: Command): void {
     cmd
@@ -34,6 +36,7 @@ export const buildCommand: CommandDef = {
       .addOption(classPathOption())
       .addOption(heapOption())
       .option("-v, --verbose", "print what was written")
+      .option("--dispatch <name>", `send dispatch technique recorded in the image (talc sim; docs/DISPATCH.md): ${TECHNIQUE_NAMES.join(", ")}`)
       .option("--bits <n>", "object memory: 32 (default) or 16 (docs/16-BIT.md)")
       .addHelpText("after", "\nExample:\n  talc build examples/Hello.som -o hello.img && talc run hello.img\n");
   },
@@ -54,9 +57,13 @@ export const buildCommand: CommandDef = {
       image = write16(readImage(image), plan).bytes;
       if (o.verbose === true) io.stdout(formatPlan16(plan));
     }
+    if (o.dispatch !== undefined && techniqueByName(o.dispatch) === undefined) {
+      throw new CliError(`error: unknown --dispatch '${o.dispatch}' (known: ${TECHNIQUE_NAMES.join(", ")})\nTry 'talc build --help'.`, 2);
+    }
+    const file = o.dispatch === undefined ? image : withImageDispatch(image, o.dispatch);
     const out = resolve(io.cwd, o.output);
     try {
-      writeFileSync(out, image);
+      writeFileSync(out, file);
     } catch (e) {
       throw new CliError(`cannot write image '${o.output}': ${(e as Error).message}`);
     }

@@ -7,12 +7,14 @@ import { buildCommand } from "./build.js";
 import { disasmCommand } from "./disasm.js";
 import { inspectCommand } from "./inspect.js";
 import { imageToolCommand, flashFileToolCommand, serialToolCommands } from "./tools.js";
+import { simCommandDef } from "../sim/command.js";
 
 export const COMMANDS: readonly CommandDef[] = [
   runCommand,
   buildCommand,
   disasmCommand,
   inspectCommand,
+  simCommandDef,
   imageToolCommand,
   flashFileToolCommand,
   ...serialToolCommands,
