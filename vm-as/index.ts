@@ -27,6 +27,10 @@ import { gc_collect } from "./gc";
 import { image_snapshot, image_load } from "./image";
 import { vm_scratchGrow } from "./scratch";
 
+// The flash device code (docs/IMAGE-FORMAT.md §8): boot, update and snapshot;
+// imports talc.flash_read/flash_erase/flash_program (hosts without flash stub them).
+export * from "./flash/api";
+
 export function vm_version(): i32 { return OP_COUNT * 1000 + SO_COUNT; }
 
 // `throw`/assertions end here (asconfig: use abort=vm-as/index/vm_abort).

@@ -8,6 +8,9 @@ import { performance } from "node:perf_hooks";
 import { packageRoot, findClassFile } from "../classpath.js";
 import { parseClass, generateClassFile, CompileError } from "../compiler/index.js";
 import { GENESIS_CLASS_NAMES } from "../../vm-as/layout.js";
+import { flashImports, flashSetupArgs } from "../flash/device.js";
+import type { Board } from "../flash/board.js";
+import type { SimFlash } from "../flash/simflash.js";
 
 /** The exports of talc.wasm (see vm-as/index.ts). */
 export interface TalcExports {
@@ -36,6 +39,9 @@ export interface TalcExports {
   vm_entry(): number;
   vm_snapshot(): number;
   vm_loadImage(ptr: number, len: number): number;
+  flash_setup(id: number, size: number, sector: number, boot: number, s0: number, s1: number, slotSize: number, attempts: number): number;
+  flash_errorText(): number;
+  flash_errorTextLength(): number;
 }
 
 export interface TalcVMOptions {
@@ -52,6 +58,9 @@ export interface TalcVMOptions {
   wasmFile?: string;
   /** Extra imports of module "talc" that build needs (the sim build: send_trace). */
   extraImports?: Record<string, (...args: number[]) => number | void>;
+  /** The board's flash (talc run --board/--flash): `Talc snapshot` writes to it.  Without it the
+   *  flash imports answer -1 and the flash geometry stays unset (`Talc snapshot` answers false). */
+  flash?: { flash: SimFlash; board: Board };
 }
 
 /** An error the host reports as one clear line (no stack trace). */
@@ -63,6 +72,9 @@ export class TalcError extends Error {
 }
 
 const moduleCache = new Map<string, WebAssembly.Module>();
+
+/** The flash imports of a VM without flash: every operation fails. */
+const NO_FLASH = { flash_read: (): number => -1, flash_erase: (): number => -1, flash_program: (): number => -1 };
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -127,6 +139,7 @@ export class TalcVM {
           new Uint8Array(vm.ex.memory.buffer, p, data.length).set(data);
           return data.length;
         },
+        ...(opts.flash !== undefined ? flashImports(opts.flash.flash, () => vm.ex.memory) : NO_FLASH),
         ...opts.extraImports,
       },
     };
@@ -136,6 +149,13 @@ export class TalcVM {
     const stack = opts.stackBytes ?? 4 * 1024 * 1024;
     if (vm.ex.vm_init(heap, stack) !== 0) {
       throw new TalcError(`talc: cannot set up a VM with a heap of ${heap} bytes and a stack of ${stack} bytes`);
+    }
+    if (opts.flash !== undefined) {
+      if (typeof vm.ex.flash_setup !== "function") throw new TalcError("talc: this VM build has no flash code (rebuild with 'npm run build:vm')");
+      if (vm.ex.flash_setup(...flashSetupArgs(opts.flash.board)) < 0) {
+        const t = dec.decode(new Uint8Array(vm.ex.memory.buffer, vm.ex.flash_errorText(), vm.ex.flash_errorTextLength()));
+        throw new TalcError(`talc: board '${opts.flash.board.name}': ${t}`);
+      }
     }
     return vm;
   }
