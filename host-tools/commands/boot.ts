@@ -9,6 +9,8 @@
 //
 // An image the VM refuses is rejected, so the device falls back to the other
 // slot, as a board whose image fails to start would after its attempts.
+// The running VM gets the same flash: `Talc snapshot` writes the running
+// image into the inactive slot, which boots next (on trial).
 import { resolve } from "node:path";
 import { loadBoard } from "../flash/board.js";
 import { FlashDevice } from "../flash/device.js";
@@ -34,6 +36,12 @@ export function heapWanted(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(IH_HEAP_WANTED, true);
 }
 
+/** "slot 1: payload corrupt …" (the device's text) → "slot 1 refused (payload corrupt …)". */
+export function refusalLine(text: string): string {
+  const m = /^slot (\d+): (.*)$/s.exec(text);
+  return m === null ? text : `slot ${m[1]} refused (${m[2]})`;
+}
+
 export async function bootFromFlash(io: CliIO, args: string[], o: BootOptions): Promise<number> {
   let board;
   let flash: SimFlash;
@@ -48,13 +56,19 @@ export async function bootFromFlash(io: CliIO, args: string[], o: BootOptions): 
     for (let attempt = 0; attempt <= board.slots.length; attempt++) {
       const dev = FlashDevice.open(flash, board);
       let image: Uint8Array;
+      let slot: number;
+      let refused: string;
       try {
-        image = dev.boot().image;
+        ({ image, slot, refused } = dev.boot());
       } catch (e) {
         throw new CliError(`board '${board.name}' (${o.flash}): no bootable image: ${plainMessage(e)}`);
       }
+      // the device passed over the other image (corrupt, abandoned trial): say why, once
+      if (refused !== "") io.stderr(`talc: ${refusalLine(refused)}; booting slot ${slot}\n`);
+      // the same flash and board: `Talc snapshot` writes to them
       const vm = await createVM(io, buildClassPath(o.classpath, undefined, io.cwd),
-        o.heap ?? Math.max(DEFAULT_HEAP_BYTES, heapWanted(image)), o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true);
+        o.heap ?? Math.max(DEFAULT_HEAP_BYTES, heapWanted(image)), o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true,
+        { flash, board });
       try {
         vm.loadImage(image);
       } catch (e) {

@@ -1,12 +1,13 @@
 // Creating a VM for a command: program output goes straight to the CLI's io.
-import { TalcVM } from "./engine.js";
+import { TalcVM, type TalcVMOptions } from "./engine.js";
 import { CliError, plainMessage, type CliIO } from "./context.js";
 
 /** A VM whose program output goes to `io`, in program order. */
-export async function createVM(io: CliIO, classPath: string[], heapBytes: number, stackBytes: number, debug: boolean): Promise<TalcVM> {
+export async function createVM(io: CliIO, classPath: string[], heapBytes: number, stackBytes: number, debug: boolean,
+                               flash?: TalcVMOptions["flash"]): Promise<TalcVM> {
   // The VM host hands over copies (never views of wasm memory).
   try {
-    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, stdout: (b) => io.stdout(b), stderr: (b) => io.stderr(b) });
+    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, flash, stdout: (b) => io.stdout(b), stderr: (b) => io.stderr(b) });
   } catch (e) {
     throw new CliError(plainMessage(e));
   }
