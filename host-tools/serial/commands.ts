@@ -211,8 +211,13 @@ function announceLine(i: DeviceInfo | null): string {
 
 export async function monitorCommand(argv: string[], io: SerialIO): Promise<number> {
   const program = command("monitor", "the program's console on a device: its output, your input", async (c) => {
-    const o = c.opts<{ port: string; baud: number; reset?: boolean; exit?: boolean; timeout?: number; verbose?: boolean }>();
+    const o = c.opts<{ port: string; baud: number; reset?: boolean; exit?: boolean; timeout?: number; verbose?: boolean; info?: boolean }>();
     const { client, info } = await connect(o.port, o.baud, io, o.verbose === true);
+    if (o.info) {
+      io.stdout(describeInfo(info));
+      await client.close().catch(() => {});
+      return 0;
+    }
     const { signal: stop, done } = stopSignal(io);
     let exitStatus: number | null = null;
     try {
@@ -242,6 +247,7 @@ export async function monitorCommand(argv: string[], io: SerialIO): Promise<numb
     .usage("--port PATH [options]")
     .requiredOption("-p, --port <path>", "serial port")
     .option("-b, --baud <n>", "baud rate", baudArg, DEFAULT_BAUD)
+    .option("--info", "print what the device reports (board, slots, running image) and quit")
     .option("--reset", "reset the device first (see the program from its start)")
     .option("--exit", "quit when the program exits")
     .option("--timeout <s>", "quit after this many seconds", (v) => Number(v))
@@ -379,4 +385,3 @@ export const SERIAL_COMMANDS: readonly { name: string; summary: string; run: (ar
   { name: "device", summary: "run a simulated board on a pseudo-terminal", run: deviceCommand },
 ];
 
-void DS_EXITED;

@@ -75,6 +75,15 @@ describe("talc device / flash / monitor / repl", () => {
     await idle();
   });
 
+  it("monitor --info prints what the device reports", async () => {
+    const c = capture();
+    expect(await monitorCommand(["--port", tty, "--baud", "921600", "--info"], c.io)).toBe(0);
+    expect(c.out()).toMatch(/^board          sim  \(protocol 1, VM \d+, flash image format \d+\)\n/);
+    expect(c.out()).toMatch(/slots          active [01], running [01], writable [01]\n/);
+    expect(c.out()).toMatch(/uart           921600 baud/);
+    await idle();
+  });
+
   it("repl evaluates expressions on the device; errors are reported and set the status", async () => {
     const huge = Array.from({ length: 200 }, (_, i) => `'item${i}'`).join(" + ");
     const c = capture({ stdin: Readable.from(["3 + 4\n", "'ab' + 'cd'\n", "nil frobnicate\n", "3 +\n", huge + "\n", "6 * 7\n"]) });
