@@ -4,5 +4,6 @@
 import type { Suite } from "./suite.js";
 import { speedSuite } from "./speed.js";
 import { bootSuite } from "./boot.js";
+import { memorySuite } from "./bits16.js";
 
-export const SUITES: readonly Suite[] = [speedSuite, bootSuite];
+export const SUITES: readonly Suite[] = [speedSuite, bootSuite, memorySuite];
