@@ -9,13 +9,18 @@
 // the firmware's way (pending, see docs/PROTOCOL.md).
 import { TalcVM } from "../vm/vmhost.js";
 import type { SimProgram, SimVm } from "./simboard.js";
+import { OP_COUNT } from "../../vm-as/isa.js";
+import { SO_COUNT } from "../../vm-as/layout.js";
+
+/** vm_version() of vm-as/index.ts (opcodes * 1000 + special objects), reported in INFO. */
+export const SIM_VM_VERSION = (OP_COUNT * 1000 + SO_COUNT) & 0xffff;
 
 const SLICE = 200_000;          // bytecodes per step: keeps the UART responsive
 const EVAL_SLICES = 5_000;      // eval budget: 1e9 bytecodes, then "evaluation took too long"
 
 export function talcSimVm(heapBytes: number): SimVm {
   return {
-    version: 1,
+    version: SIM_VM_VERSION,
     load(image, out): SimProgram {
       const vm = TalcVM.createSync({ heapBytes, classPath: [], stdout: out.stdout, stderr: out.stderr });
       vm.loadImage(image);
