@@ -40,12 +40,24 @@ export function crc32(p: usize, len: i32): u32 {
   return isPointerFormat(fmt) ? size << 2 : size;
 }
 
-/** Snapshot into scratch; answers the image length (or -1). */
+/** Snapshot into scratch; answers the image length (or -1).  Resets the
+ *  frame stack first: only what the special objects reach is written. */
 export function image_snapshot(): i32 {
   stSet(S_FP, 0);
   stSet(S_SP, st(S_STACK_BASE));
   stSet(S_ROOT_SP, st(S_ROOT_BASE));
   stSet(S_ARGS, 0);
+  return image_write();
+}
+
+/** Collect (roots as they are: a running program keeps its frames), then
+ *  write header + heap into scratch; answers the image length (or -1).
+ *  Usable while running (`Talc snapshot`): frames are not saved, so objects
+ *  only the frames reach are written but unreachable at the next boot, which
+ *  starts again from SO_ENTRY.  Frame words are oops or SmallIntegers and a
+ *  closure's home is a SmallInteger, so every pointer slot written is an
+ *  object of the heap. */
+export function image_write(): i32 {
   gc_collect();
   const base = st(S_HEAP_START);
   const used = st(S_ALLOC) - base;

@@ -24,6 +24,7 @@ import * as I from "./prims_integer";
 import * as D from "./prims_double";
 import * as S from "./prims_string";
 import * as A from "./prims_array";
+import * as T from "./prims_talc";
 
 export const PR_OK: i32 = 0;
 export const PR_FRAME: i32 = 1;
@@ -52,6 +53,7 @@ const PRIM_KEYS: string[] = [
   "String>>isLetters", "String>>isDigits", "String>>=", "String>>primSubstringFrom:to:",
   "Symbol>>asString",
   "Array>>at:", "Array>>at:put:", "Array>>length", "Array class>>new:",
+  "Talc class>>snapshot",
 ];
 const PRIM_NUMS: i32[] = [
   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
@@ -66,6 +68,7 @@ const PRIM_NUMS: i32[] = [
   75, 76, 77, 78, 79, 80, 81, 82, 83,
   84,
   85, 86, 87, 88,
+  89,
 ];
 export const P_ARRAY_AT: i32 = 85;
 export const P_ARRAY_ATPUT: i32 = 86;
@@ -206,6 +209,7 @@ export function prim_call(n: i32, m: u32, rs: usize, nargs: i32): i32 {
     case 86: return A.p_atPut(rs);
     case 87: return A.p_length(rs);
     case 88: return A.p_newArray(rs);
+    case 89: return T.p_snapshot(rs);
     default: {
       msg_reset();
       msg_lit("Primitive ");
