@@ -76,7 +76,7 @@ function parseArgs(argv: string[], cwd: string): SimArgs | "help" {
       continue;
     }
     switch (a) {
-      case "--dispatch": o.dispatch = value(a); break;
+      case "--dispatch": o.dispatch = value(a); checkTechniques(o.dispatch); break;
       case "--model": {
         const v = value(a);
         model = MODEL_PRESETS[v] ?? loadModel(resolve(cwd, v));
@@ -111,17 +111,22 @@ function sizeArg(flag: string, v: string): number {
   }
 }
 
+function checkTechniques(spec: string): void {
+  if (spec === "all") return;
+  for (const n of spec.split(",")) {
+    if (techniqueByName(n.trim()) === undefined) {
+      throw new UsageError(`unknown dispatch technique '${n}' (known: all, ${TECHNIQUE_NAMES.join(", ")})`);
+    }
+  }
+}
+
 function chooseTechniques(spec: string | undefined, image: Uint8Array): readonly TechniqueDef[] {
   if (spec === undefined) {
     const recorded = imageDispatch(image);
     return recorded === null ? TECHNIQUES : [recorded];
   }
   if (spec === "all") return TECHNIQUES;
-  return spec.split(",").map((n) => {
-    const t = techniqueByName(n.trim());
-    if (t === undefined) throw new UsageError(`unknown dispatch technique '${n}' (known: all, ${TECHNIQUE_NAMES.join(", ")})`);
-    return t;
-  });
+  return spec.split(",").map((n) => techniqueByName(n.trim())!);   // names checked by parseArgs
 }
 
 function message(e: unknown): string {

@@ -31,6 +31,7 @@ export class InlineCache extends MethodLookup {
 
   override dispatch(cls: number, sel: number, site: number, ev: Events): number {
     if (site < 0) return super.dispatch(cls, sel, site, ev);
+    ev.direct++;   // the site's call to its cached method
     ev.alu++;
     classOfEvents(ev, cls === this.ctx.integerClass);
     if (this.icClass[site] === cls) {
@@ -90,6 +91,7 @@ export class PolymorphicInlineCache extends MethodLookup {
       this.megamorphicSends++;
       return super.dispatch(cls, sel, site, ev);
     }
+    ev.direct++;   // the site's call to its stub
     classOfEvents(ev, cls === this.ctx.integerClass);
     const c = this.cases[site];
     for (let k = 0; k < c.cls.length; k++) {

@@ -130,6 +130,25 @@ export class Universe {
     return id;
   }
 
+  /**
+   * Define a class by hand (tests, what-if tables): its own selectors, its
+   * superclass by name (already defined, or null).  Answers its id.
+   */
+  define(name: string, superName: string | null, selectors: readonly string[], instanceBytes = 0): number {
+    if (this.classByName.has(name)) throw new Error(`class ${name} is already defined`);
+    const sup = superName === null ? -1 : this.classByName.get(superName);
+    if (sup === undefined) throw new Error(`superclass ${superName} of ${name} is not defined`);
+    const id = this.classes.length;
+    this.classes.push({ id, name, superId: sup, own: new Map(), instanceBytes, instanceCount: 0 });
+    this.classByName.set(name, id);
+    this.flat.push(null);
+    for (const s of selectors) {
+      const sid = this.selectorId(s);
+      this.classes[id].own.set(sid, this.methodId(id, sid));
+    }
+    return id;
+  }
+
   /** Count send instructions of method `m` (and its block methods); note the selectors sent. */
   private scanCode(h: HeapView, m: number): void {
     const code = slotOf(h, m, M_BYTECODE);
