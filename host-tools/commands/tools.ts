@@ -24,4 +24,4 @@ function raw(name: string, summary: string, run: (argv: string[], io: CliIO) => 
 export const serialToolCommands: CommandDef[] = SERIAL_COMMANDS.map((c) => raw(c.name, c.summary, c.run));
 
 export const imageToolCommand = raw("image", "flash images: pack, unpack, info", imageCommand);
-export const flashFileToolCommand = raw("flash-file", "flash files for a board: create, write, info", flashFileCommand);
+export const flashFileToolCommand = raw("flash-file", "flash files for a board: create, write, boot, info", flashFileCommand);
