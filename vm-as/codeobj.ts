@@ -31,6 +31,8 @@ export const M16_SHIFT: i32 = 48;       // log2 of the code-object stride
 export const M16_SELECTORS: i32 = 52;   // selectors in use (< stride / ENTRY_BYTES)
 export const M16_NIL: i32 = 56;         // nil oop
 export const M16_LAST_ENTRY: i32 = 60;  // entry address of the last c16_send (tests, tracing)
+/** Deepest superclass chain walked: a cycle in a damaged image ends the walk instead of hanging. */
+export const C16_MAX_DEPTH: i32 = 1024;
 
 /** Bytes the code space needs: one code object per possible page. */
 export function c16_bytesNeeded(shift: i32): u32 { return (BITS16_PAGES as u32) << (shift as u32); }
@@ -76,7 +78,7 @@ function c16_fillEntry(e: u32, m: u32): void {
 /** Method of `cls` itself (not inherited) for selector `sel`, or 0. */
 function c16_ownMethod(cls: u32, sel: u32): u32 {
   const ms = m16_slot(cls, C_METHODS);
-  if (ms == m16(M16_NIL)) return 0;
+  if (ms == m16(M16_NIL) || (ms & 1) != 0) return 0;
   const n = m16_size(ms) as i32;
   for (let i = n - 1; i >= 0; i--) {
     const m = m16_slot(ms, i);
@@ -102,9 +104,11 @@ export function c16_buildPage(page: i32, builtBelow: i32): void {
   memory.fill(code, 0, stride);
   const nil = m16(M16_NIL);
   // Walk up: the first definition met (the most specific) wins.
-  for (let c = cls; c != nil && c != 0; c = m16_slot(c, C_SUPERCLASS)) {
+  let depth = 0;
+  for (let c = cls; c != nil && c != 0 && (c & 1) == 0 && depth < C16_MAX_DEPTH; c = m16_slot(c, C_SUPERCLASS)) {
+    depth++;
     const ms = m16_slot(c, C_METHODS);
-    if (ms == nil) continue;
+    if (ms == nil || (ms & 1) != 0) continue;
     const n = m16_size(ms) as i32;
     for (let i = 0; i < n; i++) {
       const m = m16_slot(ms, i);
@@ -139,7 +143,8 @@ export function c16_install(cls: u32, m: u32): i32 {
     // does pc reach cls without an override on the way?
     let c = pc;
     let reaches = false;
-    while (c != nil && c != 0) {
+    let depth = 0;
+    while (c != nil && c != 0 && (c & 1) == 0 && depth++ < C16_MAX_DEPTH) {
       if (c == cls) { reaches = true; break; }
       if (c16_ownMethod(c, sel) != 0) break;
       c = m16_slot(c, C_SUPERCLASS);
@@ -169,7 +174,8 @@ export { M16, ENTRY_BYTES };
 /** Method for `sel` on the superclass chain from `cls` (reflection, respondsTo:), or 0. */
 export function c16_lookupFrom(cls: u32, sel: u32): u32 {
   const nil = m16(M16_NIL);
-  for (let c = cls; c != nil && c != 0; c = m16_slot(c, C_SUPERCLASS)) {
+  let depth = 0;
+  for (let c = cls; c != nil && c != 0 && (c & 1) == 0 && depth++ < C16_MAX_DEPTH; c = m16_slot(c, C_SUPERCLASS)) {
     const m = c16_ownMethod(c, sel);
     if (m != 0) return m;
   }
