@@ -1,6 +1,6 @@
 // Output of `talc sim`: a text table, JSON (the SimReport as is) and an SVG
-// chart (hand-written: dispatch cycles per send, and table bytes on a log
-// scale, one bar per technique).
+// chart (hand-written: dispatch cycles per send, and table bytes, one bar
+// per technique).
 import type { SimReport } from "./lab.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(x < 0.001 ? 3 : x < 0.1 ? 2 : 1)} %`;
@@ -50,18 +50,18 @@ export function formatJson(r: SimReport): string {
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** Two bar panels: mean dispatch cycles per send (with p90 tick) and table bytes (log scale). */
+/** Two bar panels: mean dispatch cycles per send (with p90 tick) and table bytes (linear scale). */
 export function formatSvg(r: SimReport): string {
   const ts = r.techniques;
   const rowH = 26;
   const top = 70;
   const labelW = 150;
   const panelW = 330;
-  const gap = 60;
-  const width = labelW + panelW * 2 + gap + 40;
+  const gap = 110;
+  const width = labelW + panelW * 2 + gap + 190;
   const height = top + ts.length * rowH + 60;
   const maxCyc = Math.max(1, ...ts.map((t) => Math.max(t.meanCycles, t.p90)));
-  const maxLog = Math.log10(Math.max(10, ...ts.map((t) => t.tableBytes)));
+  const maxBytes = Math.max(1, ...ts.map((t) => t.tableBytes));
   const x1 = labelW;
   const x2 = labelW + panelW + gap;
   const s: string[] = [];
@@ -71,7 +71,7 @@ export function formatSvg(r: SimReport): string {
   s.push(`<text x="10" y="38" fill="#444">${esc(modelLine(r))}</text>`);
   s.push(`<text x="10" y="54" fill="#444">${r.run.sends} sends; full table ${r.universe.classes} × ${r.universe.selectors}, ${pct(r.universe.fullTableFill)} full</text>`);
   s.push(`<text x="${x1}" y="${top - 4}" font-weight="bold">dispatch cycles per send (bar: mean, tick: p90)</text>`);
-  s.push(`<text x="${x2}" y="${top - 4}" font-weight="bold">dispatch table bytes (log scale)</text>`);
+  s.push(`<text x="${x2}" y="${top - 4}" font-weight="bold">dispatch structure bytes</text>`);
   ts.forEach((t, i) => {
     const y = top + 6 + i * rowH;
     s.push(`<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(t.name)}</text>`);
@@ -79,8 +79,8 @@ export function formatSvg(r: SimReport): string {
     s.push(`<rect x="${x1}" y="${y}" width="${w.toFixed(1)}" height="18" fill="#4a7bd0"/>`);
     const px = x1 + (t.p90 / maxCyc) * panelW;
     s.push(`<line x1="${px.toFixed(1)}" y1="${y - 2}" x2="${px.toFixed(1)}" y2="${y + 20}" stroke="#c03030" stroke-width="2"/>`);
-    s.push(`<text x="${(x1 + w + 4).toFixed(1)}" y="${y + 14}">${t.meanCycles.toFixed(2)}</text>`);
-    const bw = (Math.log10(Math.max(1, t.tableBytes)) / maxLog) * panelW;
+    s.push(`<text x="${(Math.max(x1 + w, px) + 5).toFixed(1)}" y="${y + 14}">${t.meanCycles.toFixed(2)}</text>`);
+    const bw = (t.tableBytes / maxBytes) * panelW;
     s.push(`<rect x="${x2}" y="${y}" width="${bw.toFixed(1)}" height="18" fill="#50a060"/>`);
     s.push(`<text x="${(x2 + bw + 4).toFixed(1)}" y="${y + 14}">${esc(bytes(t.tableBytes))}, ${pct(t.fillRate)} full</text>`);
   });
@@ -89,8 +89,8 @@ export function formatSvg(r: SimReport): string {
   s.push(`<text x="${x1}" y="${axisY + 14}" fill="#444">0</text>`);
   s.push(`<text x="${x1 + panelW}" y="${axisY + 14}" text-anchor="end" fill="#444">${maxCyc.toFixed(1)} cycles</text>`);
   s.push(`<line x1="${x2}" y1="${axisY}" x2="${x2 + panelW}" y2="${axisY}" stroke="#888"/>`);
-  s.push(`<text x="${x2}" y="${axisY + 14}" fill="#444">1 B</text>`);
-  s.push(`<text x="${x2 + panelW}" y="${axisY + 14}" text-anchor="end" fill="#444">${esc(bytes(Math.round(10 ** maxLog)))}</text>`);
+  s.push(`<text x="${x2}" y="${axisY + 14}" fill="#444">0</text>`);
+  s.push(`<text x="${x2 + panelW}" y="${axisY + 14}" text-anchor="end" fill="#444">${esc(bytes(maxBytes))}</text>`);
   s.push(`<text x="10" y="${height - 10}" fill="#666">talc sim — docs/DISPATCH.md explains the model and each technique's sequence</text>`);
   s.push("</svg>");
   return s.join("\n") + "\n";
