@@ -77,3 +77,10 @@ export function lab_scratch(len: u32): u32 {
 /** Load a 16-bit image from the scratch buffer; the special objects oop or a negative code. */
 export function lab_loadImage(p: u32, len: i32): i32 { return image16_load(p, len); }
 export function lab_imageSelectors(): i32 { return image16Selectors; }
+import { sym16_init, sym16_text, sym16_intern, sym16_lookup } from "./sym16";
+import { M16_SYMTAB } from "./mem16";
+export function lab_symInit(table: u32, count: i32, stringClass: u32, arrayClass: u32): void { sym16_init(table, count, stringClass, arrayClass); }
+export function lab_symText(n: i32): u32 { return sym16_text(n); }
+export function lab_symIntern(str: u32): i32 { return sym16_intern(str); }
+export function lab_symLookup(p: u32, len: i32): i32 { return sym16_lookup(p, len); }
+export function lab_symTable(): u32 { return m16(M16_SYMTAB); }

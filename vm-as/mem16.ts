@@ -41,6 +41,7 @@ export const M16_ERROR: i32 = 36;      // 0 ok, 1 out of memory (heap), 2 out of
 export const M16_PAGE_HOOK: i32 = 40;  // 1: call codeobj on new/freed pages (set by codeobj)
 export const M16_FREE: i32 = 64;       // page free-count table address
 export const M16_HINT: i32 = 68;       // last page a number was taken from
+export const M16_SYMTAB: i32 = 72;     // SymbolTable oop (sym16.ts); a root of every collection
 export const M16_RECORD_BYTES: i32 = 128;
 
 export const M16_MARK: u32 = 0x80;
@@ -197,6 +198,7 @@ export function m16_collect(): void {
   const roots = m16(M16_ROOTS);
   const nroots = m16(M16_NROOTS);
   for (let i: u32 = 0; i < nroots; i++) sp = m16_mark(load<u16>(roots + (i << 1)) as u32, sp);
+  sp = m16_mark(m16(M16_SYMTAB), sp);
   for (let p = 0; p < BITS16_PAGES; p++) {
     const c = m16_pageClass(p);
     if (c != 0) sp = m16_mark(c, sp);
