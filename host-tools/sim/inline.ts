@@ -5,9 +5,11 @@
 // IC   the site calls its cached method directly; the method's prologue
 //      checks the receiver's class:  li t, #class ; classOf ; bne cls, t, miss
 //      A miss looks the method up, rebinds the site (2 stores) and jumps to it.
-// PIC  the site calls its stub:  classOf ; (li t, #Ci ; beq cls, t, Mi)*  ; j miss
+// PIC  a monomorphic site is an IC; its first miss replaces it by a call to a
+//      stub:  classOf ; (li t, #Ci ; beq cls, t, Mi)*  ; j miss
 //      A miss adds a case, up to picEntries; a site that needs more goes
-//      megamorphic and uses the global cache from then on.
+//      megamorphic and uses the global cache from then on (Hölzle, Chambers
+//      and Ungar's polymorphic inline caches).
 // Sends without a call site (made by the VM or a primitive) use the global
 // cache.
 import type { Events } from "./model.js";
@@ -91,16 +93,27 @@ export class PolymorphicInlineCache extends MethodLookup {
       this.megamorphicSends++;
       return super.dispatch(cls, sel, site, ev);
     }
-    ev.direct++;   // the site's call to its stub
-    classOfEvents(ev, cls === this.ctx.integerClass);
     const c = this.cases[site];
-    for (let k = 0; k < c.cls.length; k++) {
+    ev.direct++;   // the site's call: to its method while monomorphic, then to its stub
+    if (c.cls.length === 1) {
+      // monomorphic: an inline cache (the method's prologue checks the class)
       ev.alu++;
-      if (c.cls[k] === cls) {
-        ev.condTaken++;   // the taken beq is the jump into the method
-        return c.method[k];
+      classOfEvents(ev, cls === this.ctx.integerClass);
+      if (c.cls[0] === cls) {
+        ev.condNotTaken++;
+        return c.method[0];
       }
-      ev.condNotTaken++;
+      ev.condTaken++;
+    } else if (c.cls.length > 1) {
+      classOfEvents(ev, cls === this.ctx.integerClass);
+      for (let k = 0; k < c.cls.length; k++) {
+        ev.alu++;
+        if (c.cls[k] === cls) {
+          ev.condTaken++;   // the taken beq is the jump into the method
+          return c.method[k];
+        }
+        ev.condNotTaken++;
+      }
     }
     this.siteMisses++;
     ev.direct++;   // to the miss handler

@@ -38,8 +38,8 @@ export interface CycleModel {
   slotBytes: number;
   /** Bytes of an object pointer / word in method dictionaries and caches. */
   wordBytes: number;
-  /** Bytes of instances per page (copy-down with a masked jump keeps a table in every page). */
-  pageBytes: number;
+  /** Objects per page (copy-down with a masked jump keeps a table in every page; 32 in the 16-bit memory). */
+  pageObjects: number;
   /** Bytes per page in the page → class-table map (class-page indirection). */
   pageMapEntryBytes: number;
   /** Bytes of one case of a polymorphic inline cache stub (compare + branch). */
@@ -60,7 +60,7 @@ export const DEFAULT_MODEL: CycleModel = {
   entryBytes: 8,
   slotBytes: 4,
   wordBytes: 4,
-  pageBytes: 4096,
+  pageObjects: 32,
   pageMapEntryBytes: 2,
   picCaseBytes: 8,
 };
@@ -80,7 +80,7 @@ export const MODEL_PRESETS: Readonly<Record<string, CycleModel>> = { mcu: DEFAUL
 
 const NUMERIC_KEYS = [
   "instr", "loadUse", "taken", "indirect", "mispredict", "cacheEntries", "picEntries", "entryBytes",
-  "slotBytes", "wordBytes", "pageBytes", "pageMapEntryBytes", "picCaseBytes",
+  "slotBytes", "wordBytes", "pageObjects", "pageMapEntryBytes", "picCaseBytes",
 ] as const;
 
 /** Error in a model file: one clear line. */
@@ -131,7 +131,7 @@ export function checkModel(m: CycleModel, source: string): CycleModel {
   const pow2 = (n: number): boolean => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
   if (!pow2(m.cacheEntries) || m.cacheEntries > 1 << 20) throw new ModelError(`${source}: "cacheEntries" must be a power of two up to 1048576`);
   if (!Number.isInteger(m.picEntries) || m.picEntries < 1 || m.picEntries > 64) throw new ModelError(`${source}: "picEntries" must be an integer 1..64`);
-  if (m.pageBytes < 1) throw new ModelError(`${source}: "pageBytes" must be at least 1`);
+  if (!Number.isInteger(m.pageObjects) || m.pageObjects < 1) throw new ModelError(`${source}: "pageObjects" must be an integer >= 1`);
   return m;
 }
 

@@ -14,7 +14,7 @@
 // empty entries hold a doesNotUnderstand: stub.
 import type { Events } from "./model.js";
 import {
-  classOfEvents, indirectCall, newBtb, type BuildContext, type TableStats, type Technique,
+  classOfEvents, indirectCall, newBtb, pow2AtLeast, type BuildContext, type TableStats, type Technique,
 } from "./technique.js";
 
 /** Column of every selector id in a full row (-1 = no column). */
@@ -37,9 +37,12 @@ function fullRows(ctx: BuildContext, col: Int32Array): Int32Array[] {
   });
 }
 
-/** Pages the objects of class `c` occupy (at least one: the table must exist). */
+/**
+ * Pages the instances of class `c` occupy in the image (pageObjects objects a
+ * page, as in the 16-bit memory); at least one, so every class has its row.
+ */
 function pagesOf(ctx: BuildContext, cid: number): number {
-  return Math.max(1, Math.ceil(ctx.u.classes[cid].instanceBytes / ctx.model.pageBytes));
+  return Math.max(1, Math.ceil(ctx.u.classes[cid].instanceCount / ctx.model.pageObjects));
 }
 
 abstract class FullTable implements Technique {
@@ -101,7 +104,8 @@ export class CopyDown extends FullTable {
       tableBytes: pages * rowBytes,
       slots: this.rows.length * s,
       filled: this.pairs(),
-      detail: { classes: this.rows.length, selectors: s, pages, rowBytes },
+      // the 16-bit VM (vm-as/codeobj.ts) rounds a code object up to a power of two
+      detail: { classes: this.rows.length, selectors: s, pages, rowBytes, pow2StrideBytes: pages * pow2AtLeast(Math.max(1, rowBytes)) },
     };
   }
 }

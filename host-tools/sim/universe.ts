@@ -134,12 +134,12 @@ export class Universe {
    * Define a class by hand (tests, what-if tables): its own selectors, its
    * superclass by name (already defined, or null).  Answers its id.
    */
-  define(name: string, superName: string | null, selectors: readonly string[], instanceBytes = 0): number {
+  define(name: string, superName: string | null, selectors: readonly string[], instanceCount = 0): number {
     if (this.classByName.has(name)) throw new Error(`class ${name} is already defined`);
     const sup = superName === null ? -1 : this.classByName.get(superName);
     if (sup === undefined) throw new Error(`superclass ${superName} of ${name} is not defined`);
     const id = this.classes.length;
-    this.classes.push({ id, name, superId: sup, own: new Map(), instanceBytes, instanceCount: 0 });
+    this.classes.push({ id, name, superId: sup, own: new Map(), instanceBytes: 0, instanceCount });
     this.classByName.set(name, id);
     this.flat.push(null);
     for (const s of selectors) {

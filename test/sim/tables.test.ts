@@ -72,7 +72,7 @@ describe("table sizes and fill rates, computed by hand", () => {
 
   it("copy-down: a class whose instances fill 2.5 pages carries 3 copies of its row", () => {
     const u = abc();
-    u.define("Big", "A", [], 2.5 * DEFAULT_MODEL.pageBytes);
+    u.define("Big", "A", [], 2.5 * DEFAULT_MODEL.pageObjects);
     const s = build("copy-down", ctx(u)).stats();
     // pages: A, B, C one each, Big three: 6 rows of 3 selectors × 8 bytes
     expect(s.tableBytes).toBe(6 * 3 * 8);
@@ -136,7 +136,19 @@ describe("dispatch cycles in the default model (the sequences of docs/DISPATCH.m
     expect(cyc("row-displacement")).toBe(4 + 4 + 3 + 1 + 1); // classOf, 2 loads, 3 ALU, li sel, check
     expect(cyc("lookup")).toBe(4 + 3 + 2 + 1 + 1 + 2 + 1 + 2); // classOf, hash, 2 probes of the entry, lw method
     expect(cyc("ic")).toBe(1 + 4 + 1);                     // li class, classOf, bne (not taken)
-    expect(cyc("pic")).toBe(4 + 1 + 3);                    // classOf, li, beq taken into the method
+    expect(cyc("pic")).toBe(1 + 4 + 1);                    // monomorphic: an inline cache
+  });
+
+  it("a polymorphic PIC stub: classOf, then one compare per case until the taken one", () => {
+    const u = abc();
+    const t = build("pic", ctx(u));
+    const ev = new Events();
+    t.dispatch(id(u, "A"), sel(u, "foo"), 0, ev);
+    t.dispatch(id(u, "C"), sel(u, "foo"), 0, ev);   // miss: the site gets a stub [A, C]
+    ev.reset();
+    t.dispatch(id(u, "C"), sel(u, "foo"), 0, ev);
+    // call the stub (3), classOf (4), li + bne not taken (2), li + beq taken (1 + 3), minus the static call (3)
+    expect(cyclesOf(ev, DEFAULT_MODEL) - staticCallCycles(DEFAULT_MODEL)).toBe(3 + 4 + 2 + 4 - 3);
   });
 
   it("with a branch-target buffer, a polymorphic site mispredicts the indirect jump", () => {
