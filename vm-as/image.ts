@@ -14,11 +14,11 @@ import {
   IMAGE_MAGIC, IMAGE_VERSION, IMAGE_HEADER_BYTES, IH_MAGIC, IH_VERSION, IH_WORD_BITS, IH_FLAGS, IH_HEADER_BYTES,
   IH_OBJECT_COUNT, IH_HEAP_USED, IH_SPECIAL_OBJECTS, IH_HEAP_WANTED, IH_CRC32, HEADER_BYTES, FORMAT_MASK,
   FMT_ARRAY, FMT_CLASS, FMT_CLOSURE, isPointerFormat, SO_COUNT, SO_SYMBOL_TABLE, SO_GLOBALS, SO_LIBRARY,
-  GENESIS_CLASS_SO,
+  GENESIS_CLASS_SO, BC_HOME_SERIAL,
 } from "./layout";
 import {
   st, stSet, so, S_HEAP_START, S_ALLOC, S_OTHER, S_SEMI_BYTES, S_SPECIALS, S_FP, S_SP, S_STACK_BASE, S_FINISHED,
-  S_EXIT_STATUS, S_ARGS, S_ROOT_BASE, S_ROOT_SP,
+  S_EXIT_STATUS, S_ARGS, S_ROOT_BASE, S_ROOT_SP, S_SERIAL,
 } from "./vm";
 import { gc_collect } from "./gc";
 import { vm_scratchGrow } from "./scratch";
@@ -159,8 +159,11 @@ export function image_load(p: usize, len: i32): i32 {
     n++;
   }
   if (n != count) return refuseNum(IH_OBJECT_COUNT, "object count does not match the header", n, count);
-  // pass 2: pointers
+  // pass 2: pointers.  Also finds the highest activation serial any saved
+  // closure names as its home, so that new activations start above it and a
+  // closure from before the snapshot can never take a new frame for its home.
   const base = st(S_HEAP_START);
+  let maxSerial: i32 = 0;
   off = 0;
   while (off < used) {
     const o = pay + off;
@@ -170,6 +173,10 @@ export function image_load(p: usize, len: i32): i32 {
     store<u32>(o, cw + base);
     const fmt = (load<u32>(o, 4) & FORMAT_MASK) as i32;
     const size = load<u32>(o, 8);
+    if (fmt == FMT_CLOSURE && size > (BC_HOME_SERIAL as u32)) {
+      const hs = load<u32>(o + HEADER_BYTES + (BC_HOME_SERIAL << 2));
+      if ((hs & 1) != 0 && ((hs as i32) >> 1) > maxSerial) maxSerial = (hs as i32) >> 1;
+    }
     if (isPointerFormat(fmt)) {
       for (let i: u32 = 0; i < size; i++) {
         const a = o + HEADER_BYTES + (i << 2);
@@ -215,6 +222,7 @@ export function image_load(p: usize, len: i32): i32 {
   stSet(S_ARGS, 0);
   stSet(S_FINISHED, 0);
   stSet(S_EXIT_STATUS, 0);
+  if ((st(S_SERIAL) as i32) <= maxSerial) stSet(S_SERIAL, ((maxSerial + 1) & 0x3fffffff) as u32);
   send_flushCache();
   return 0;
 }

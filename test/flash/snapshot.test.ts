@@ -140,3 +140,38 @@ describe("Talc snapshot", () => {
     expect(seen.new).toBeGreaterThan(0);
   }, 300_000);
 });
+
+// A block with ^ saved across a snapshot keeps its home activation's serial
+// number.  After the reboot a new activation may sit at the same frame address;
+// it must not pass for the dead home: image loading starts new serials above
+// every serial a saved closure names.  (Regression: before, the serial counter
+// restarted at 1 and the saved block returned from an unrelated method.)
+const STALE = `Stale = (
+    run = ( self probe. (system hasGlobal: #Done) ifFalse: [ system global: #Done put: true. Talc snapshot println ] )
+    "Both boots reach probe along the same path, so its frame has the same
+     address, and before the fix the same serial, in both."
+    probe = (
+        #(1) do: [ :x | x = 99 ifTrue: [ ^nil ] ].
+        (system hasGlobal: #Saved) ifTrue: [
+            ('after: ' + (system global: #Saved) value) println.
+            ^self ].
+        system global: #Saved put: [ ^'returned from a dead home' ].
+        'saved' println
+    )
+    escapedBlock: aBlock = ( ^'escaped' )
+)
+`;
+
+describe("closures saved by a snapshot", () => {
+  const s = tempDir({ "Stale.som": STALE });
+  afterAll(() => s.cleanup());
+
+  it("a saved block whose home method has returned is still an escaped block after the reboot", async () => {
+    for (const argv of [["build", "Stale.som", "-o", "stale.img"], ["flash-file", "create", "s.flash"], ["flash-file", "write", "s.flash", "stale.img"]]) {
+      const r = await talc(argv, s.dir);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(await talc(["run", "--board", "sim", "--flash", "s.flash"], s.dir)).toMatchObject({ status: 0, stdout: "saved\ntrue\n", stderr: "" });
+    expect(await talc(["run", "--board", "sim", "--flash", "s.flash"], s.dir)).toMatchObject({ status: 0, stdout: "after: escaped\n", stderr: "" });
+  });
+});
