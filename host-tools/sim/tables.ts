@@ -64,7 +64,11 @@ abstract class FullTable implements Technique {
     return c < 0 ? -1 : this.rows[cls][c];
   }
 
-  /** Target of the indirect call: the entry's address, (class, column). */
+  /**
+   * Target of the indirect call: the entry's address, (class, column) — each
+   * class has its own copy of an inherited method's entry, so a site whose
+   * receivers' classes differ changes target even when the method does not.
+   */
   protected entry(cls: number, sel: number): number {
     const c = sel < this.col.length ? this.col[sel] : -1;
     return cls * (this.ctx.selectors.length + 1) + (c + 1);
@@ -236,7 +240,8 @@ export class RowDisplacement implements Technique {
     ev.loads += 2;      // class number, entry
     ev.alu += 3;        // offset, scale, base
     const i = (sel < this.offset.length ? this.offset[sel] : 0) + cls;
-    indirectCall(ev, this.btb, site, i, this.ctx.model);
+    // the call goes to whatever method the slot holds (-1: the empty slots' DNU stub)
+    indirectCall(ev, this.btb, site, this.method[i], this.ctx.model);
     const hit = this.owner[i] === sel;
     selectorCheck(ev, hit);
     return hit ? this.method[i] : -1;
@@ -313,7 +318,8 @@ export class Coloring implements Technique {
     classOfEvents(ev, cls === this.ctx.integerClass);
     ev.loads++;
     const k = sel < this.color.length ? this.color[sel] : 0;
-    indirectCall(ev, this.btb, site, cls * (this.colors + 1) + k, this.ctx.model);
+    // the call goes to whatever method the slot holds (-1: the empty slots' DNU stub)
+    indirectCall(ev, this.btb, site, k < this.colors ? this.rows[cls][k] : -1, this.ctx.model);
     const m = this.resolve(cls, sel);
     selectorCheck(ev, m >= 0);
     return m;

@@ -163,6 +163,21 @@ describe("dispatch cycles in the default model (the sequences of docs/DISPATCH.m
     expect(ev.mispredicts).toBe(3);
   });
 
+  it("an inherited method has an entry per class under copy-down (targets differ), one address in a selector table", () => {
+    const u = abc();
+    const mispredicts = (name: string): number => {
+      const t = build(name, ctx(u, PIPELINED_MODEL));
+      const ev = new Events();
+      for (const k of ["A", "B", "A", "B"]) t.dispatch(id(u, k), sel(u, "foo"), 0, ev);   // both run A>>foo
+      return ev.mispredicts;
+    };
+    expect(mispredicts("copy-down")).toBe(4);
+    expect(mispredicts("class-page")).toBe(4);
+    expect(mispredicts("coloring")).toBe(1);
+    expect(mispredicts("row-displacement")).toBe(1);
+    expect(mispredicts("lookup")).toBe(1);
+  });
+
   it("a PIC site with more receiver classes than cases goes megamorphic", () => {
     const u = new Universe();
     u.define("Root", null, ["m"]);
