@@ -4,6 +4,8 @@
 // Messages are assembled in the VM's message buffer with the msg_* helpers
 // (no managed allocation); the same buffer holds vm_errorText for link and
 // image errors.
+import { BITS16 } from "./bits";
+import { sym16_text } from "./sym16";
 import {
   st, stSet, S_MSG, S_ERR_LEN, S_FINISHED, S_EXIT_STATUS, S_FP, S_OTHER, S_STACK_BASE, MSG_BYTES,
 } from "./vm";
@@ -38,6 +40,10 @@ export function msg_int(v: i64): void {
 }
 /** Append the bytes of a String/Symbol oop. */
 export function msg_str(o: u32): void {
+  if (BITS16 && isSmall(o)) {     // 16-bit: a Symbol is a SmallInteger; its text is in the SymbolTable
+    const t = sym16_text(smallVal(o));
+    if (t != 0) { msg_bytes(obj_body(t), obj_size(t) as i32); return; }
+  }
   if (isSmall(o)) { msg_int(smallVal(o)); return; }
   msg_bytes(obj_body(o), obj_size(o) as i32);
 }

@@ -14,6 +14,8 @@ import {
 import { obj_totalBytes } from "./memory";
 import { send_flushCache } from "./send";
 import { TRACE_ON, trace_flush } from "./trace";
+import { BITS16 } from "./bits";
+import { m16_collect, m16, M16_GC_COUNT } from "./mem16";
 
 // Transient: next free address in to-space, valid only during gc_collect.
 let gcFree: u32 = 0;
@@ -42,6 +44,12 @@ function gc_scanRange(from: u32, to: u32): void {
 /** Full collection.  Never allocates; never fails (to-space is as large as from-space). */
 export function gc_collect(): void {
   if (TRACE_ON) trace_flush();   // sim target only: the host reads traced oops before they move
+  if (BITS16) {                  // 16-bit memory: mark-compact through the object table (mem16.ts)
+    m16_collect();
+    stSet(S_GC_COUNT, m16(M16_GC_COUNT));
+    send_flushCache();
+    return;
+  }
   gcFrom = st(S_HEAP_START);
   gcFromEnd = st(S_HEAP_END);
   const to = st(S_OTHER);

@@ -5,6 +5,8 @@
 //   slot 1+i    nil or a binding: a 2-slot Array (key Symbol, value)
 // Probing uses the key's identity hash (= content hash for Symbols).
 // When #nil/#true/#false are rebound, SO_SRC_NIL/TRUE/FALSE follow.
+import { BITS16 } from "./bits";
+import { sym16_text } from "./sym16";
 import { SO_GLOBALS, SO_NIL, SO_SRC_NIL, SO_SRC_TRUE, SO_SRC_FALSE } from "./layout";
 import { so, soSet, rs_push, rs_pop } from "./vm";
 import { slot, setSlot, obj_size, obj_body, obj_hash, mem_newArray, smallVal, mkSmall } from "./memory";
@@ -78,6 +80,7 @@ export function dict_put(which: i32, sym: u32, value: u32): bool {
 
 function glob_noteRebind(which: i32, sym: u32, value: u32): void {
   if (which != SO_GLOBALS) return;
+  if (BITS16) { sym = sym16_text(smallVal(sym)); if (sym == 0) return; }   // the Symbol's text
   const n = obj_size(sym);
   if (n < 3 || n > 5) return;
   const p = obj_body(sym);

@@ -28,6 +28,7 @@ export const I16E_CLASS: i32 = -7;       // a page's class is not an object
 /** Selector count and SymbolTable oop of the last loaded image. */
 export let image16Selectors: i32 = 0;
 export let image16SymbolTable: u32 = 0;
+export let image16Symbols: i32 = 0;
 
 /** Load the image at `p` (`len` bytes); answers the special objects oop or an I16E_* code. */
 export function image16_load(p: usize, len: i32): i32 {
@@ -99,5 +100,6 @@ export function image16_load(p: usize, len: i32): i32 {
   }
   image16Selectors = load<u16>(pay + 2) as i32;
   image16SymbolTable = load<u16>(pay + 6) as u32;
+  image16Symbols = load<u16>(pay + 4) as i32;
   return specials as i32;
 }

@@ -3,6 +3,7 @@
 import { OP_COUNT } from "./isa";
 import {
   SO_COUNT, SO_SYSTEM, SO_SEL_INITIALIZE, SO_ENTRY, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_ARRAY, SO_SPECIAL_SELECTORS, SO_CLASS_DOUBLE,
+  SO_SYMBOL_TABLE, SO_CLASS_STRING,
   C_FIELDS, M_PRIMITIVE, M_HOLDER, FMT_CLASS,
 } from "./layout";
 import {
@@ -11,7 +12,7 @@ import {
   S_ROOT_BASE, S_ROOT_SP, S_ROOT_LIMIT, S_CACHE, S_EXIT_STATUS, S_FINISHED, S_ERR_LEN, S_SERIAL, S_HASH_SEED,
   S_GC_COUNT, S_STAT_BC, S_STAT_SENDS, S_START_US, S_RANDOM, S_SCRATCH, S_SCRATCH_CAP, S_ARGS, S_MSG, S_OUT,
   S_NUMBUF, S_SYMBOL_SPARE, S_LINK_LIBRARY, S_FASTMASK, S_RECORD_BYTES, MSG_BYTES, OUT_BYTES, CACHE_ENTRIES,
-  ROOT_WORDS, S_DBLMASK,
+  ROOT_WORDS, S_DBLMASK, S_SPECIALS,
 } from "./vm";
 import { slot, setSlot, obj_size, obj_body, isSmall, smallVal, mem_newArray, mem_newStringFrom, obj_fmt, obj_class } from "./memory";
 import { STACK_RESERVE } from "./frame";
@@ -26,6 +27,13 @@ import { msg_set } from "./errors";
 import { gc_collect } from "./gc";
 import { image_snapshot, image_load } from "./image";
 import { vm_scratchGrow } from "./scratch";
+import { BITS16 } from "./bits";
+import { m16_init, m16_bytesNeeded, m16, M16_HEAP, M16_HEAP_END, M16_ALLOC } from "./mem16";
+import { c16_init, c16_bytesNeeded } from "./codeobj";
+import { sym16_init, sym16_text } from "./sym16";
+import { image16_load, image16Selectors, image16Symbols } from "./image16";
+import { strideShiftFor } from "./layout16";
+import { msg_reset, msg_lit, msg_int } from "./errors";
 
 // The flash device code (docs/IMAGE-FORMAT.md §8): boot, update and snapshot;
 // imports talc.flash_read/flash_erase/flash_program (hosts without flash stub them).
@@ -48,6 +56,7 @@ function ensureMemory(end: usize): bool {
 /** Set up one VM: heapBytes is the total of both semispaces.  0 = ok, -1 = no memory. */
 export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
   if (heapBytes < 65536 || stackBytes < 16384) return -1;
+  if (BITS16) return vm_init16(heapBytes, stackBytes);
   const base: usize = (__heap_base + 63) & ~63;
   const semi = ((heapBytes as u32) >> 1) & ~63;
   let p: usize = base + S_RECORD_BYTES;
@@ -91,6 +100,87 @@ export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
   stSet(S_RANDOM, numbuf + 56);
   stFSet(S_START_US, host_clockUs());
   send_flushCache();
+  return 0;
+}
+
+/**
+ * 16-bit memory (docs/16-BIT.md): the same record, buffers and frame stack
+ * (at most 56 KB: closures keep their home frame as a 15-bit word offset),
+ * then the 16-bit object memory (mem16.ts: tables + heapBytes of heap), a
+ * bigint scratch area (S_OTHER), and the scratch buffer.  The code objects
+ * are placed at load time (their size depends on the image's selectors).
+ */
+function vm_init16(heapBytes: i32, stackBytes: i32): i32 {
+  if (stackBytes > 56 * 1024) stackBytes = 56 * 1024;
+  const base: usize = (__heap_base + 63) & ~63;
+  let p: usize = base + S_RECORD_BYTES;
+  const msg = p; p += MSG_BYTES;
+  const out = p; p += OUT_BYTES;
+  const numbuf = p; p += 64;
+  const spare = p; p += 256;
+  const cache = p; p += CACHE_ENTRIES * 12;
+  const roots = p; p += ROOT_WORDS * 4;
+  const stack = p; p += (stackBytes as usize) + STACK_RESERVE + 64;
+  p = (p + 63) & ~63;
+  const mem = p; p += m16_bytesNeeded(heapBytes as u32);
+  p = (p + 63) & ~63;
+  const otherBytes: usize = max<usize>(65536, (heapBytes as usize) >> 2);
+  const other = p; p += otherBytes;
+  const scratch = p;
+  const scratchCap: usize = 65536;
+  if (!ensureMemory(scratch + scratchCap)) return -1;
+  vm_setCurrent(base);
+  memory.fill(base, 0, S_RECORD_BYTES);
+  m16_init(mem, heapBytes as u32);
+  stSet(S_HEAP_START, m16(M16_HEAP));
+  stSet(S_HEAP_END, m16(M16_HEAP_END));
+  stSet(S_ALLOC, m16(M16_HEAP));
+  stSet(S_OTHER, other);
+  stSet(S_SEMI_BYTES, heapBytes);
+  stSet(S_STACK_BASE, stack);
+  stSet(S_STACK_LIMIT, stack + stackBytes);
+  stSet(S_FP, 0);
+  stSet(S_SP, stack);
+  stSet(S_ROOT_BASE, roots);
+  stSet(S_ROOT_SP, roots);
+  stSet(S_ROOT_LIMIT, roots + ROOT_WORDS * 4);
+  stSet(S_CACHE, cache);
+  stSet(S_MSG, msg);
+  stSet(S_OUT, out);
+  stSet(S_NUMBUF, numbuf);
+  stSet(S_SYMBOL_SPARE, spare);
+  stSet(S_SCRATCH, scratch);
+  stSet(S_SCRATCH_CAP, scratchCap);
+  stSet(S_HASH_SEED, 0x2545f491);
+  stSet(S_SERIAL, 1);
+  store<u64>(numbuf + 56, 0x9e3779b97f4a7c15);
+  stSet(S_RANDOM, numbuf + 56);
+  stFSet(S_START_US, host_clockUs());
+  send_flushCache();
+  return 0;
+}
+
+/** 16-bit: load an image written by `talc build --bits 16`, place the code objects, start symbols. */
+function vm_loadImage16(ptr: usize, len: i32): i32 {
+  const r = image16_load(ptr, len);
+  if (r < 0) {
+    msg_reset();
+    msg_lit("image refused: not a valid 16-bit image (code ");
+    msg_int(r);
+    msg_lit(")");
+    return -1;
+  }
+  stSet(S_SPECIALS, r as u32);
+  // code objects where the scratch buffer was (the image bytes are no longer needed); scratch moves after them
+  const shift = strideShiftFor(max<i32>(1, image16Selectors));
+  const code = ((st(S_SCRATCH) as usize) + 63) & ~63;
+  const end = code + (c16_bytesNeeded(shift) as usize);
+  if (!ensureMemory(end + 65536)) { msg_reset(); msg_lit("image refused: no memory for the code objects"); return -1; }
+  c16_init(code, shift, image16Selectors, so(SO_NIL), so(SO_CLASS_INTEGER));
+  stSet(S_SCRATCH, end as u32);
+  stSet(S_SCRATCH_CAP, 65536);
+  sym16_init(so(SO_SYMBOL_TABLE), image16Symbols, so(SO_CLASS_STRING), so(SO_CLASS_ARRAY));
+  computeFastMask();
   return 0;
 }
 
@@ -198,7 +288,10 @@ export function vm_errorText(): usize { return st(S_MSG) as usize; }
 export function vm_errorTextLength(): i32 { return st(S_ERR_LEN) as i32; }
 export function vm_statBytecodes(): f64 { return stF(S_STAT_BC); }
 export function vm_statSends(): f64 { return stF(S_STAT_SENDS); }
-export function vm_heapUsed(): i32 { return (st(S_ALLOC) - st(S_HEAP_START)) as i32; }
+export function vm_heapUsed(): i32 {
+  if (BITS16) return (m16(M16_ALLOC) - m16(M16_HEAP)) as i32;
+  return (st(S_ALLOC) - st(S_HEAP_START)) as i32;
+}
 export function vm_gcCount(): i32 { return st(S_GC_COUNT) as i32; }
 export function vm_fullGC(): void { gc_collect(); }
 
@@ -248,11 +341,12 @@ export function vm_setEntry(ptr: usize, len: i32): i32 {
 
 /** Write SO_ENTRY's text into scratch; its length, or -1 when there is none. */
 export function vm_entry(): i32 {
-  const e = so(SO_ENTRY);
+  let e = so(SO_ENTRY);
   if (e == so(SO_NIL)) return -1;
+  if (BITS16) { e = sym16_text(smallVal(e)); if (e == 0) return -1; }   // a Symbol is its number
   const n = obj_size(e) as i32;
   const out = vm_scratch(n);
-  memory.copy(out, obj_body(so(SO_ENTRY)), n);
+  memory.copy(out, obj_body(BITS16 ? sym16_text(smallVal(so(SO_ENTRY))) : so(SO_ENTRY)), n);
   return n;
 }
 
@@ -261,6 +355,7 @@ export function vm_snapshot(): i32 { return image_snapshot(); }
 
 /** Load an image (bytes at ptr, e.g. scratch).  0 = ok, < 0 = refused (vm_errorText). */
 export function vm_loadImage(ptr: usize, len: i32): i32 {
+  if (BITS16) return vm_loadImage16(ptr, len);
   const r = image_load(ptr, len);
   if (r == 0) computeFastMask();
   return r;

@@ -18,7 +18,8 @@ import {
 } from "./layout";
 import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_STAT_SENDS, S_FASTMASK, S_CACHE, S_STACK_LIMIT,
   S_GC_COUNT, S_SERIAL, S_DBLMASK, CACHE_ENTRIES } from "./vm";
-import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray, mem_newDoubleNoGC } from "./memory";
+import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray, mem_newDoubleNoGC, fslot, fsetSlot, bslot, obj_body, obj_class, dbl_val,
+  fitsSmall, fitsSmall32, SERIAL_MASK, mh_nargs, mh_ncopied, mh_ntemps, mh_nonlocal, home_enc, home_dec } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
   QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
@@ -31,7 +32,7 @@ import { vm_finish } from "./errors";
 function interp_makeClosure(litIndex: i32, ncopied: i32): bool {
   const fp = st(S_FP);
   let bm = slot(slot(load<u32>(fp + FH_METHOD), M_LITERALS), litIndex);
-  const nargs = smallVal(slot(bm, M_HEADER)) & 0xff;
+  const nargs = mh_nargs(smallVal(slot(bm, M_HEADER)));
   const cls = so(nargs == 0 ? SO_CLASS_BLOCK1 : nargs == 1 ? SO_CLASS_BLOCK2 : SO_CLASS_BLOCK3);
   const n = BC_FIXED_SLOTS + ncopied;
   const c = mem_alloc(cls, FMT_CLOSURE, n as u32, (n as u32) << 2);
@@ -42,7 +43,7 @@ function interp_makeClosure(litIndex: i32, ncopied: i32): bool {
   setSlot(c, BC_METHOD, bm);
   setSlot(c, BC_RECEIVER, load<u32>(lp - 4));
   if (outer == so(SO_NIL)) {
-    setSlot(c, BC_HOME, mkSmall(fp as i32));
+    setSlot(c, BC_HOME, home_enc(fp));
     setSlot(c, BC_HOME_SERIAL, load<u32>(fp + FH_SERIAL));
   } else {
     setSlot(c, BC_HOME, slot(outer, BC_HOME));
@@ -69,7 +70,7 @@ function interp_makeClosure(litIndex: i32, ncopied: i32): bool {
 function interp_nonLocalReturn(fp: u32, result: u32): void {
   const closure = load<u32>(fp + FH_CLOSURE);
   if (closure == so(SO_NIL)) { doReturn(fp, result); return; }
-  const home = smallVal(slot(closure, BC_HOME)) as u32;
+  const home = home_dec(slot(closure, BC_HOME));
   const serial = slot(closure, BC_HOME_SERIAL);
   let f = fp;
   while (f != 0 && f > home) f = smallVal(load<u32>(f + FH_CALLER)) as u32;
@@ -100,16 +101,16 @@ function interp_nonLocalReturn(fp: u32, result: u32): void {
 function interp_dblFast(k: i32, a: u32, b: u32, dmask: u32, imask: u32): u32 {
   const dcls = so(SO_CLASS_DOUBLE);
   let x: f64, y: f64;
-  if ((a & 1) == 0 && load<u32>(a) == dcls) {
+  if ((a & 1) == 0 && obj_class(a) == dcls) {
     if ((dmask & (1 << k)) == 0) return 0;
-    x = load<f64>(a + HEADER_BYTES);
+    x = dbl_val(a);
     if ((b & 1) != 0) y = ((b as i32) >> 1) as f64;
-    else if (load<u32>(b) == dcls) y = load<f64>(b + HEADER_BYTES);
+    else if (obj_class(b) == dcls) y = dbl_val(b);
     else return 0;
-  } else if ((a & 1) != 0 && (b & 1) == 0 && load<u32>(b) == dcls) {
+  } else if ((a & 1) != 0 && (b & 1) == 0 && obj_class(b) == dcls) {
     if ((imask & (1 << k)) == 0 || k == 3) return 0;
     x = ((a as i32) >> 1) as f64;
-    y = load<f64>(b + HEADER_BYTES);
+    y = dbl_val(b);
   } else return 0;
   switch (k) {
     case 0: return mem_newDoubleNoGC(x + y);
@@ -143,9 +144,9 @@ export function interp_run(budget: i32): i32 {
     fp = st(S_FP);
     sp = st(S_SP);
     const method = load<u32>(fp + FH_METHOD);
-    bc = slot(method, M_BYTECODE) + HEADER_BYTES;
+    bc = obj_body(slot(method, M_BYTECODE)) as u32;
     ip = bc + (smallVal(load<u32>(fp + FH_IP)) as u32);
-    lits = slot(method, M_LITERALS) + HEADER_BYTES;
+    lits = obj_body(slot(method, M_LITERALS)) as u32;
     lp = smallVal(load<u32>(fp + FH_LP)) as u32;
     self = load<u32>(lp - 4);
     nil = so(SO_NIL);
@@ -189,11 +190,11 @@ export function interp_run(budget: i32): i32 {
           sp += 4; ip += 2; continue;
         }
         case isa.OP_PUSH_FIELD:
-          store<u32>(sp, load<u32>(self + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
+          store<u32>(sp, fslot(self, load<u8>(ip, 1) as u32)); sp += 4; ip += 2; continue;
         case isa.OP_PUSH_LITERAL:
-          store<u32>(sp, load<u32>(lits + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 2; continue;
+          store<u32>(sp, bslot(lits, load<u8>(ip, 1) as u32)); sp += 4; ip += 2; continue;
         case isa.OP_PUSH_LITERAL_W:
-          store<u32>(sp, load<u32>(lits + ((load<u16>(ip, 1) as u32) << 2))); sp += 4; ip += 3; continue;
+          store<u32>(sp, bslot(lits, load<u16>(ip, 1) as u32)); sp += 4; ip += 3; continue;
         case isa.OP_PUSH_SMALLINT: {
           const y = load<i8>(ip, 1) as i32;
           const nx = load<u8>(ip, 2) as i32;
@@ -204,7 +205,7 @@ export function interp_run(budget: i32): i32 {
             const x = (a as i32) >> 1;
             if (nx == isa.OP_ADD || nx == isa.OP_SUB) {
               const v = nx == isa.OP_ADD ? x + y : x - y;
-              if (v >= -0x40000000 && v <= 0x3fffffff) {
+              if (fitsSmall32(v)) {
                 count++;
                 if (load<u8>(ip, 3) == isa.OP_POP_STORE_LOCAL) {
                   store<u32>(lp + ((load<u8>(ip, 4) as u32) << 2), mkSmall(v));
@@ -255,31 +256,31 @@ export function interp_run(budget: i32): i32 {
         }
         case isa.OP_PUSH_REMOTE: {
           const tv = load<u32>(lp + ((load<u8>(ip, 2) as u32) << 2));
-          store<u32>(sp, load<u32>(tv + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2))); sp += 4; ip += 3; continue;
+          store<u32>(sp, fslot(tv, load<u8>(ip, 1) as u32)); sp += 4; ip += 3; continue;
         }
         case isa.OP_STORE_LOCAL:
           store<u32>(lp + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp - 4)); ip += 2; continue;
         case isa.OP_POP_STORE_LOCAL:
           sp -= 4; store<u32>(lp + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp)); ip += 2; continue;
         case isa.OP_STORE_FIELD:
-          store<u32>(self + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp - 4)); ip += 2; continue;
+          fsetSlot(self, load<u8>(ip, 1) as u32, load<u32>(sp - 4)); ip += 2; continue;
         case isa.OP_POP_STORE_FIELD:
-          sp -= 4; store<u32>(self + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp)); ip += 2; continue;
+          sp -= 4; fsetSlot(self, load<u8>(ip, 1) as u32, load<u32>(sp)); ip += 2; continue;
         case isa.OP_STORE_REMOTE: {
           const tv = load<u32>(lp + ((load<u8>(ip, 2) as u32) << 2));
-          store<u32>(tv + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp - 4)); ip += 3; continue;
+          fsetSlot(tv, load<u8>(ip, 1) as u32, load<u32>(sp - 4)); ip += 3; continue;
         }
         case isa.OP_POP_STORE_REMOTE: {
           const tv = load<u32>(lp + ((load<u8>(ip, 2) as u32) << 2));
           sp -= 4;
-          store<u32>(tv + HEADER_BYTES + ((load<u8>(ip, 1) as u32) << 2), load<u32>(sp)); ip += 3; continue;
+          fsetSlot(tv, load<u8>(ip, 1) as u32, load<u32>(sp)); ip += 3; continue;
         }
         case isa.OP_POP: sp -= 4; ip += 1; continue;
         case isa.OP_DUP: store<u32>(sp, load<u32>(sp - 4)); sp += 4; ip += 1; continue;
         case isa.OP_PUSH_GLOBAL:
         case isa.OP_PUSH_GLOBAL_W: {
           const wide = op == isa.OP_PUSH_GLOBAL_W;
-          const sym = load<u32>(lits + ((wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32) << 2));
+          const sym = bslot(lits, wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32);
           const v = glob_get(sym);
           ip += wide ? 3 : 2;
           if (v != 0) { store<u32>(sp, v); sp += 4; continue; }
@@ -311,19 +312,19 @@ export function interp_run(budget: i32): i32 {
           break;
         }
         case isa.OP_SEND:
-          sendSel = load<u32>(lits + ((load<u8>(ip, 1) as u32) << 2));
+          sendSel = bslot(lits, load<u8>(ip, 1) as u32);
           sendArgs = load<u8>(ip, 2) as i32;
           ip += 3;
           break;
         case isa.OP_SEND_W:
-          sendSel = load<u32>(lits + ((load<u16>(ip, 1) as u32) << 2));
+          sendSel = bslot(lits, load<u16>(ip, 1) as u32);
           sendArgs = load<u8>(ip, 3) as i32;
           ip += 4;
           break;
         case isa.OP_SUPER_SEND:
         case isa.OP_SUPER_SEND_W: {
           const wide = op == isa.OP_SUPER_SEND_W;
-          sendSel = load<u32>(lits + ((wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32) << 2));
+          sendSel = bslot(lits, wide ? load<u16>(ip, 1) as u32 : load<u8>(ip, 1) as u32);
           sendArgs = load<u8>(ip + (wide ? 3 : 2)) as i32;
           ip += wide ? 4 : 3;
           sendCls = slot(slot(load<u32>(fp + FH_METHOD), M_HOLDER), C_SUPERCLASS);
@@ -339,9 +340,9 @@ export function interp_run(budget: i32): i32 {
           fp = caller;
           stSet(S_FP, fp);
           const m = load<u32>(fp + FH_METHOD);
-          bc = slot(m, M_BYTECODE) + HEADER_BYTES;
+          bc = obj_body(slot(m, M_BYTECODE)) as u32;
           ip = bc + (smallVal(load<u32>(fp + FH_IP)) as u32);
-          lits = slot(m, M_LITERALS) + HEADER_BYTES;
+          lits = obj_body(slot(m, M_LITERALS)) as u32;
           lp = smallVal(load<u32>(fp + FH_LP)) as u32;
           self = load<u32>(lp - 4);
           continue;
@@ -422,7 +423,7 @@ export function interp_run(budget: i32): i32 {
             const x = (a as i32) >> 1;
             const y = (b as i32) >> 1;
             const v = x + y;
-            if (v >= -0x40000000 && v <= 0x3fffffff) {
+            if (fitsSmall32(v)) {
               if (load<u8>(ip, 1) == isa.OP_POP_STORE_LOCAL) {
                 // fused with the assignment that follows
                 store<u32>(lp + ((load<u8>(ip, 2) as u32) << 2), mkSmall(v));
@@ -448,7 +449,7 @@ export function interp_run(budget: i32): i32 {
             const x = (a as i32) >> 1;
             const y = (b as i32) >> 1;
             const v = x - y;
-            if (v >= -0x40000000 && v <= 0x3fffffff) {
+            if (fitsSmall32(v)) {
               if (load<u8>(ip, 1) == isa.OP_POP_STORE_LOCAL) {
                 // fused with the assignment that follows
                 store<u32>(lp + ((load<u8>(ip, 2) as u32) << 2), mkSmall(v));
@@ -474,7 +475,7 @@ export function interp_run(budget: i32): i32 {
             const x = (a as i32) >> 1;
             const y = (b as i32) >> 1;
             const v = (x as i64) * (y as i64);
-            if (v >= -0x40000000 && v <= 0x3fffffff) { sp -= 4; store<u32>(sp - 4, mkSmall(v as i32)); ip += 1; continue; }
+            if (fitsSmall(v)) { sp -= 4; store<u32>(sp - 4, mkSmall(v as i32)); ip += 1; continue; }
           }
           if (((a | b) & 1) == 0 || ((a ^ b) & 1) != 0) {
             const d = interp_dblFast(2, a, b, dmask, fast);
@@ -493,7 +494,7 @@ export function interp_run(budget: i32): i32 {
             const y = (b as i32) >> 1;
             if (y != 0) {
               const v = x / y;
-              if (v <= 0x3fffffff) { sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue; }
+              if (fitsSmall32(v)) { sp -= 4; store<u32>(sp - 4, mkSmall(v)); ip += 1; continue; }
             }
           }
           ip += 1;
@@ -802,11 +803,11 @@ export function interp_run(budget: i32): i32 {
         case isa.OP_AT: {
           const a = load<u32>(sp - 8);
           const ix = load<u32>(sp - 4);
-          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == arrCls && (fast & (1 << 17)) != 0) {
+          if ((ix & 1) != 0 && (a & 1) == 0 && obj_class(a) == arrCls && (fast & (1 << 17)) != 0) {
             const i = ((ix as i32) >> 1) - 1;
             if (i >= 0 && (i as u32) < obj_size(a)) {
               sp -= 4;
-              store<u32>(sp - 4, load<u32>(a + HEADER_BYTES + ((i as u32) << 2)));
+              store<u32>(sp - 4, fslot(a, i as u32));
               ip += 1;
               continue;
             }
@@ -819,10 +820,10 @@ export function interp_run(budget: i32): i32 {
         case isa.OP_ATPUT: {
           const a = load<u32>(sp - 12);
           const ix = load<u32>(sp - 8);
-          if ((ix & 1) != 0 && (a & 1) == 0 && load<u32>(a) == arrCls && (fast & (1 << 18)) != 0) {
+          if ((ix & 1) != 0 && (a & 1) == 0 && obj_class(a) == arrCls && (fast & (1 << 18)) != 0) {
             const i = ((ix as i32) >> 1) - 1;
             if (i >= 0 && (i as u32) < obj_size(a)) {
-              store<u32>(a + HEADER_BYTES + ((i as u32) << 2), load<u32>(sp - 4));
+              fsetSlot(a, i as u32, load<u32>(sp - 4));
               if (load<u8>(ip, 1) == isa.OP_POP) { sp -= 12; ip += 2; count++; continue; }   // result unused
               sp -= 8;
               ip += 1;
@@ -836,7 +837,7 @@ export function interp_run(budget: i32): i32 {
         }
         case isa.OP_LENGTH: {
           const a = load<u32>(sp - 4);
-          if ((a & 1) == 0 && load<u32>(a) == arrCls && (fast & (1 << 19)) != 0) {
+          if ((a & 1) == 0 && obj_class(a) == arrCls && (fast & (1 << 19)) != 0) {
             store<u32>(sp - 4, mkSmall(obj_size(a) as i32));
             ip += 1;
             continue;
@@ -863,7 +864,7 @@ export function interp_run(budget: i32): i32 {
       // ---- the common send: receiver at rs, sendArgs arguments above it ----------
       const rs = sp - ((sendArgs + 1) << 2);
       const rcvr = load<u32>(rs);
-      const cls = sendCls != 0 ? sendCls : ((rcvr & 1) != 0 ? intCls : load<u32>(rcvr));
+      const cls = sendCls != 0 ? sendCls : ((rcvr & 1) != 0 ? intCls : obj_class(rcvr));
       const e = cache + ((((cls >>> 3) ^ (sendSel >>> 2)) & (CACHE_ENTRIES - 1)) * 12);
       let m: u32 = 0;
       if (load<u32>(e) == cls && load<u32>(e, 4) == sendSel) m = load<u32>(e, 8);
@@ -885,13 +886,13 @@ export function interp_run(budget: i32): i32 {
           const bm = slot(rcvr, BC_METHOD);
           const bh = smallVal(slot(bm, M_HEADER));
           if ((bh & 0xff) == sendArgs) {
-            const nc = (bh >> MH_NCOPIED_SHIFT) & 0xff;
-            const nt = (bh >> MH_NTEMPS_SHIFT) & 0xff;
+            const nc = mh_ncopied(bh);
+            const nt = mh_ntemps(bh);
             const nlp = rs + 4;
             const nfp = nlp + ((sendArgs + nc + nt) << 2);
             if (nfp <= limit) {
               let p = nlp + (sendArgs << 2);
-              for (let i = 0; i < nc; i++) { store<u32>(p, load<u32>(rcvr + HEADER_BYTES + ((BC_FIXED_SLOTS + i) << 2))); p += 4; }
+              for (let i = 0; i < nc; i++) { store<u32>(p, slot(rcvr, BC_FIXED_SLOTS + i)); p += 4; }
               for (; p < nfp; p += 4) store<u32>(p, nil);
               self = slot(rcvr, BC_RECEIVER);
               store<u32>(rs, self);
@@ -905,9 +906,9 @@ export function interp_run(budget: i32): i32 {
               stSet(S_FP, fp);
               lp = nlp;
               sp = fp + FH_BYTES;
-              bc = slot(bm, M_BYTECODE) + HEADER_BYTES;
+              bc = obj_body(slot(bm, M_BYTECODE)) as u32;
               ip = bc;
-              lits = slot(bm, M_LITERALS) + HEADER_BYTES;
+              lits = obj_body(slot(bm, M_LITERALS)) as u32;
               if (count >= budget) { stSet(S_SP, sp); break; }
               continue;
             }
@@ -931,9 +932,9 @@ export function interp_run(budget: i32): i32 {
         else if (pn == QUICK_TRUE) v = srcTrue;
         else if (pn == QUICK_FALSE) v = srcFalse;
         else if (pn == QUICK_NIL) v = srcNil;
-        else if (pn > QUICK_SET) v = load<u32>(rcvr + HEADER_BYTES + ((QUICK_GET - pn) << 2));
+        else if (pn > QUICK_SET) v = slot(rcvr, QUICK_GET - pn);
         else {
-          store<u32>(rcvr + HEADER_BYTES + ((QUICK_SET - pn) << 2), load<u32>(rs + 4));
+          setSlot(rcvr, QUICK_SET - pn, load<u32>(rs + 4));
           v = rcvr;
         }
         store<u32>(rs, v);
@@ -942,7 +943,7 @@ export function interp_run(budget: i32): i32 {
       }
       // bytecode method: push its frame here (frame.ts)
       const mh = smallVal(slot(m, M_HEADER));
-      const ntemps = (mh >> MH_NTEMPS_SHIFT) & 0xff;
+      const ntemps = mh_ntemps(mh);
       const nlp = rs + 4;
       const nfp = nlp + ((sendArgs + ntemps) << 2);
       if (nfp > limit) {
@@ -957,9 +958,9 @@ export function interp_run(budget: i32): i32 {
       store<u32>(nfp + FH_IP, mkSmall(0));
       // serials matter only for homes of blocks with ^ (MH_FLAG_NONLOCAL)
       let serial: u32 = 0;
-      if ((mh & MH_FLAG_NONLOCAL) != 0) {
+      if (mh_nonlocal(mh)) {
         serial = st(S_SERIAL);
-        stSet(S_SERIAL, ((serial + 1) & 0x3fffffff) | (serial == 0x3fffffff ? 1 : 0));
+        stSet(S_SERIAL, ((serial + 1) & SERIAL_MASK) | (serial == SERIAL_MASK ? 1 : 0));
       }
       store<u32>(nfp + FH_SERIAL, mkSmall(serial as i32));
       store<u32>(nfp + FH_LP, mkSmall(nlp as i32));
@@ -968,9 +969,9 @@ export function interp_run(budget: i32): i32 {
       lp = nlp;
       sp = fp + FH_BYTES;
       self = rcvr;
-      bc = code + HEADER_BYTES;
+      bc = obj_body(code) as u32;
       ip = bc;
-      lits = slot(m, M_LITERALS) + HEADER_BYTES;
+      lits = obj_body(slot(m, M_LITERALS)) as u32;
       if (count >= budget) { stSet(S_SP, sp); break; }
     }
   }

@@ -11,7 +11,7 @@
 //   | page table           | 1024 x u16: class oop owning the page, 0 = page free
 //   | page free counts     | 1024 x u8: free numbers left in the page
 //   | mark worklist        | 32768 x u16
-//   | heap                 | heapBytes, bump allocation, objects 2-aligned
+//   | heap                 | heapBytes, bump allocation, objects 4-aligned
 //   +----------------------+
 //
 // Invariants:
@@ -23,6 +23,8 @@
 //  * objects are never referenced by address outside this file: the
 //    collector may move any object at any allocation.
 import { isPointerFormat } from "./layout";
+import { BITS16 } from "./bits";
+import { st, S_SPECIALS, S_ARGS, S_STACK_BASE, S_SP, S_ROOT_BASE, S_ROOT_SP } from "./vm";
 import {
   BITS16_HEADER_BYTES, BITS16_MAX_OBJECTS, BITS16_PAGES, BITS16_PAGE_SIZE, BITS16_FORMAT_MASK,
   BITS16_MAX_BODY,
@@ -97,9 +99,31 @@ export function m16_init(base: usize, heapBytes: u32): void {
 @inline export function m16_slot(o: u32, i: i32): u32 { return load<u16>(m16_addr(o) + BITS16_HEADER_BYTES + (i << 1)) as u32; }
 @inline export function m16_setSlot(o: u32, i: i32, v: u32): void { store<u16>(m16_addr(o) + BITS16_HEADER_BYTES + (i << 1), v as u16); }
 
-/** Bytes an object with these header fields occupies (header + body padded to 2). */
+/**
+ * Bytes an object with these header fields occupies: header + body padded
+ * to 4 (so a shrunk object always leaves room for a filler header, and
+ * Doubles and large-integer limbs are aligned).
+ */
 @inline export function m16_totalBytes(fmt: i32, size: u32): u32 {
-  return (BITS16_HEADER_BYTES as u32) + (isPointerFormat(fmt) ? size << 1 : (size + 1) & ~1);
+  return ((BITS16_HEADER_BYTES as u32) + (isPointerFormat(fmt) ? size << 1 : size) + 3) & ~3;
+}
+
+/**
+ * Shrink object `o` to `newSize` slots/bytes (<= its size).  The freed tail
+ * goes back to the bump pointer when `o` is the last object, else becomes a
+ * dead filler object that the collector skips.
+ */
+export function m16_shrink(o: u32, newSize: u32): void {
+  const a = m16_addr(o);
+  const fmt = (load<u16>(a, 2) as i32) & BITS16_FORMAT_MASK;
+  const oldEnd = a + m16_totalBytes(fmt, load<u16>(a) as u32);
+  store<u16>(a, newSize as u16);
+  const newEnd = a + m16_totalBytes(fmt, newSize);
+  if (oldEnd == m16(M16_ALLOC)) m16Set(M16_ALLOC, newEnd);
+  else if (newEnd < oldEnd) {
+    store<u16>(newEnd, (oldEnd - newEnd - BITS16_HEADER_BYTES) as u16);
+    store<u16>(newEnd, 7 /* FMT_BYTES, unmarked: dead */, 2);
+  }
 }
 
 // ---- object numbers ------------------------------------------------------------
@@ -186,8 +210,19 @@ function m16_mark(o: u32, sp: u32): u32 {
   return sp + 2;
 }
 
+/** Mark every oop among the u32 words [from, to) (frame stack, root stack: oops or SmallIntegers). */
+function m16_markWords(from: u32, to: u32, sp: u32): u32 {
+  for (let p = from; p < to; p += 4) {
+    const w = load<u32>(p);
+    if ((w & 1) == 0 && w != 0 && w < 0x10000) sp = m16_mark(w, sp);
+  }
+  return sp;
+}
+
 /**
- * Mark from the roots (M16_ROOTS, and every class owning a page), then slide
+ * Mark from the roots (M16_ROOTS, the SymbolTable, every class owning a page
+ * and, in the 16-bit VM, the VM's roots: special objects, the argument
+ * Array, the frame stack and the root stack), then slide
  * live objects down.  Dead objects' numbers become free; a page with no live
  * number is freed.  Only the object table changes: no pointer moves.
  */
@@ -199,6 +234,12 @@ export function m16_collect(): void {
   const nroots = m16(M16_NROOTS);
   for (let i: u32 = 0; i < nroots; i++) sp = m16_mark(load<u16>(roots + (i << 1)) as u32, sp);
   sp = m16_mark(m16(M16_SYMTAB), sp);
+  if (BITS16) {
+    sp = m16_mark(st(S_SPECIALS), sp);
+    sp = m16_mark(st(S_ARGS), sp);
+    sp = m16_markWords(st(S_STACK_BASE), st(S_SP), sp);
+    sp = m16_markWords(st(S_ROOT_BASE), st(S_ROOT_SP), sp);
+  }
   for (let p = 0; p < BITS16_PAGES; p++) {
     const c = m16_pageClass(p);
     if (c != 0) sp = m16_mark(c, sp);

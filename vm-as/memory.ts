@@ -8,29 +8,110 @@
 // or re-read them from frames): objects move.
 import {
   HEADER_BYTES, FORMAT_MASK, FLAG_ASCII, HASH_SHIFT, isPointerFormat,
-  FMT_ARRAY, FMT_STRING, FMT_DOUBLE, FMT_FIXED, C_INSTSPEC,
+  FMT_ARRAY, FMT_STRING, FMT_DOUBLE, FMT_FIXED, C_INSTSPEC, MH_NCOPIED_SHIFT, MH_NTEMPS_SHIFT, MH_FLAG_NONLOCAL,
   SO_NIL, SO_CLASS_ARRAY, SO_CLASS_STRING, SO_CLASS_DOUBLE, SO_CLASS_INTEGER,
 } from "./layout";
-import { st, stSet, so, rs_push, rs_pop, S_ALLOC, S_HEAP_END, S_HASH_SEED, S_LINKING, S_SPECIALS, S_SEMI_BYTES } from "./vm";
+import { st, stSet, so, rs_push, rs_pop, S_GC_COUNT, S_STACK_BASE, S_ALLOC, S_HEAP_END, S_HASH_SEED, S_LINKING, S_SPECIALS, S_SEMI_BYTES } from "./vm";
 import { gc_collect } from "./gc";
 import { err_outOfMemory } from "./errors";
+import { BITS16 } from "./bits";
+import {
+  m16, M16_GC_COUNT, m16_alloc, m16_shrink, m16_classOf, m16_slot, m16_setSlot, m16_size, m16_bits, m16_body, m16_addr,
+} from "./mem16";
+import { BITS16_FORMAT_MASK } from "./layout16";
 
 // ---- tagged values ---------------------------------------------------------
+// Registers and frames hold u32 words in both memories.  In the 16-bit memory
+// a SmallInteger read from an object slot is sign-extended to this same
+// 32-bit tagged form (slot()), and one stored into a slot must satisfy
+// fitsSmall (15 bits): setSlot keeps the low 16 bits.
 @inline export function isSmall(o: u32): bool { return (o & 1) != 0; }
 @inline export function smallVal(o: u32): i32 { return (o as i32) >> 1; }
 @inline export function mkSmall(v: i32): u32 { return ((v << 1) | 1) as u32; }
-@inline export function fitsSmall(v: i64): bool { return v >= -0x40000000 && v <= 0x3fffffff; }
+@inline export function fitsSmall(v: i64): bool {
+  if (BITS16) return v >= -16384 && v <= 16383;
+  return v >= -0x40000000 && v <= 0x3fffffff;
+}
+/** fitsSmall for an i32 (interpreter fast paths: same constants, no i64). */
+@inline export function fitsSmall32(v: i32): bool {
+  if (BITS16) return v >= -16384 && v <= 16383;
+  return v >= -0x40000000 && v <= 0x3fffffff;
+}
+/**
+ * A closure's home frame as a SmallInteger (BC_HOME).  32-bit: the frame
+ * address.  16-bit: the word offset in the frame stack (15 bits: the 16-bit
+ * VM's frame stack is at most 64 KB, vm_init).
+ */
+@inline export function home_enc(fp: u32): u32 {
+  if (BITS16) return mkSmall(((fp - st(S_STACK_BASE)) >> 2) as i32);
+  return mkSmall(fp as i32);
+}
+@inline export function home_dec(v: u32): u32 {
+  if (BITS16) return st(S_STACK_BASE) + ((smallVal(v) as u32) << 2);
+  return smallVal(v) as u32;
+}
+/** Activation serial numbers wrap below this mask (they are stored in closures as SmallIntegers). */
+export const SERIAL_MASK: u32 = BITS16 ? 0x3fff : 0x3fffffff;
+/** Largest non-negative SmallInteger, as a mask (hash values). */
+export const SMALL_MASK: i32 = BITS16 ? 0x3fff : 0x3fffffff;
+
+// ---- method headers and instance specs ----------------------------------------
+// 32-bit: layout.ts MH_* (nArgs 8 | nCopied 8 | nTemps 8 | flags); 16-bit:
+// layout16.ts MH16_* (nArgs 4 | nCopied 4 | nTemps 5 | block | nonlocal).
+@inline export function mh_nargs(h: i32): i32 { if (BITS16) return h & 0xf; return h & 0xff; }
+@inline export function mh_ncopied(h: i32): i32 { if (BITS16) return (h >> 4) & 0xf; return (h >> MH_NCOPIED_SHIFT) & 0xff; }
+@inline export function mh_ntemps(h: i32): i32 { if (BITS16) return (h >> 8) & 0x1f; return (h >> MH_NTEMPS_SHIFT) & 0xff; }
+@inline export function mh_nonlocal(h: i32): bool { if (BITS16) return (h & (1 << 14)) != 0; return (h & MH_FLAG_NONLOCAL) != 0; }
+// Instance spec (C_INSTSPEC): 32-bit fields | format << 16; 16-bit fields (10 bits) | format << 10.
+@inline export function is_fields(spec: i32): i32 { if (BITS16) return spec & 0x3ff; return spec & 0xffff; }
+@inline export function is_format(spec: i32): i32 { if (BITS16) return (spec >> 10) & FORMAT_MASK; return (spec >> 16) & FORMAT_MASK; }
 
 // ---- headers ---------------------------------------------------------------
-@inline export function obj_class(o: u32): u32 { return load<u32>(o); }
-@inline export function obj_bits(o: u32): u32 { return load<u32>(o, 4); }
-@inline export function obj_fmt(o: u32): i32 { return (load<u32>(o, 4) & FORMAT_MASK) as i32; }
-@inline export function obj_size(o: u32): u32 { return load<u32>(o, 8); }
-@inline export function obj_hash(o: u32): u32 { return load<u32>(o, 4) >>> HASH_SHIFT; }
-@inline export function obj_body(o: u32): usize { return (o + HEADER_BYTES) as usize; }
-@inline export function slot(o: u32, i: i32): u32 { return load<u32>(o + HEADER_BYTES + (i << 2)); }
-@inline export function setSlot(o: u32, i: i32, v: u32): void { store<u32>(o + HEADER_BYTES + (i << 2), v); }
-@inline export function isAscii(o: u32): bool { return (load<u32>(o, 4) & FLAG_ASCII) != 0; }
+@inline export function obj_class(o: u32): u32 { if (BITS16) return m16_classOf(o); return load<u32>(o); }
+@inline export function obj_bits(o: u32): u32 { if (BITS16) return m16_bits(o); return load<u32>(o, 4); }
+@inline export function obj_fmt(o: u32): i32 {
+  if (BITS16) return (m16_bits(o) as i32) & BITS16_FORMAT_MASK;
+  return (load<u32>(o, 4) & FORMAT_MASK) as i32;
+}
+@inline export function obj_size(o: u32): u32 { if (BITS16) return m16_size(o); return load<u32>(o, 8); }
+/** Identity hash: from the header (32-bit), the object number (16-bit). */
+@inline export function obj_hash(o: u32): u32 { if (BITS16) return o >> 1; return load<u32>(o, 4) >>> HASH_SHIFT; }
+@inline export function obj_body(o: u32): usize { if (BITS16) return m16_body(o) as usize; return (o + HEADER_BYTES) as usize; }
+@inline export function slot(o: u32, i: i32): u32 {
+  if (BITS16) {
+    const v = m16_slot(o, i);
+    return (v & 1) != 0 ? ((((v << 16) as i32) >> 16) as u32) : v;
+  }
+  return load<u32>(o + HEADER_BYTES + (i << 2));
+}
+@inline export function setSlot(o: u32, i: i32, v: u32): void {
+  if (BITS16) { m16_setSlot(o, i, v); return; }
+  store<u32>(o + HEADER_BYTES + (i << 2), v);
+}
+/** Slot `i` of `o` with an unsigned index (interpreter operands); same as slot(). */
+@inline export function fslot(o: u32, i: u32): u32 {
+  if (BITS16) {
+    const v = load<u16>(m16_body(o) + (i << 1)) as u32;
+    return (v & 1) != 0 ? ((((v << 16) as i32) >> 16) as u32) : v;
+  }
+  return load<u32>(o + HEADER_BYTES + (i << 2));
+}
+@inline export function fsetSlot(o: u32, i: u32, v: u32): void {
+  if (BITS16) { store<u16>(m16_body(o) + (i << 1), v as u16); return; }
+  store<u32>(o + HEADER_BYTES + (i << 2), v);
+}
+/** Slot `i` of the pointer object whose BODY starts at `body` (cached literal arrays). */
+@inline export function bslot(body: u32, i: u32): u32 {
+  if (BITS16) {
+    const v = load<u16>(body + (i << 1)) as u32;
+    return (v & 1) != 0 ? ((((v << 16) as i32) >> 16) as u32) : v;
+  }
+  return load<u32>(body + (i << 2));
+}
+@inline export function isAscii(o: u32): bool {
+  if (BITS16) return (m16_bits(o) & FLAG_ASCII) != 0;
+  return (load<u32>(o, 4) & FLAG_ASCII) != 0;
+}
 
 /** Body bytes of an object (without padding). */
 export function obj_bodyBytes(o: u32): u32 {
@@ -44,6 +125,7 @@ export function obj_bodyBytes(o: u32): u32 {
 
 /** Class of any value (SmallIntegers are Integers). */
 @inline export function classOf(o: u32): u32 {
+  if (BITS16) return (o & 1) != 0 ? so(SO_CLASS_INTEGER) : m16_classOf(o);
   return (o & 1) != 0 ? so(SO_CLASS_INTEGER) : load<u32>(o);
 }
 
@@ -54,6 +136,7 @@ export function obj_bodyBytes(o: u32): u32 {
  * semispace has no room (the caller then takes its slow path).
  */
 @inline export function mem_newDoubleNoGC(x: f64): u32 {
+  if (BITS16) return 0;    // the caller's slow path allocates (and may collect)
   const p = st(S_ALLOC);
   if ((HEADER_BYTES as u32) + 8 > st(S_HEAP_END) - p) return 0;
   stSet(S_ALLOC, p + HEADER_BYTES + 8);
@@ -78,6 +161,12 @@ function nextHash(): u32 {
  * `Out of memory.` when the heap is exhausted even after a collection.
  */
 export function mem_alloc(cls: u32, fmt: i32, size: u32, bodyBytes: u32): u32 {
+  if (BITS16) {
+    const o = m16_alloc(cls, fmt, isPointerFormat(fmt) ? size : bodyBytes, st(S_SPECIALS) != 0 ? so(SO_NIL) : 0);
+    stSet(S_GC_COUNT, m16(M16_GC_COUNT));   // m16_alloc may have collected
+    if (o == 0) err_outOfMemory();
+    return o;
+  }
   if (bodyBytes > st(S_SEMI_BYTES) || (isPointerFormat(fmt) && size > (bodyBytes >> 2))) {
     err_outOfMemory();
     return 0;
@@ -118,6 +207,7 @@ export function mem_alloc(cls: u32, fmt: i32, size: u32, bodyBytes: u32): u32 {
 
 /** Shrink the most recently allocated object `o` to `newBodyBytes` (<= old). */
 export function mem_shrinkLast(o: u32, newSize: u32, newBodyBytes: u32): void {
+  if (BITS16) { m16_shrink(o, newSize); return; }
   const oldEnd = o + obj_totalBytes(o);
   store<u32>(o, newSize, 8);
   const newEnd = o + HEADER_BYTES + ((newBodyBytes + 3) & ~3);
@@ -132,6 +222,7 @@ export function mem_shrinkLast(o: u32, newSize: u32, newBodyBytes: u32): void {
 
 /** Drop the most recently allocated object (only if it is the last one). */
 export function mem_dropLast(o: u32): void {
+  if (BITS16) { m16_shrink(o, 0); return; }
   if (o + obj_totalBytes(o) == st(S_ALLOC)) stSet(S_ALLOC, o);
 }
 
@@ -154,6 +245,7 @@ export function str_setAsciiFlag(o: u32): void {
     if (load<u8>(b + i) >= 0x80) { ascii = false; break; }
   }
   const bits = obj_bits(o);
+  if (BITS16) { store<u16>(m16_addr(o), (ascii ? bits | FLAG_ASCII : bits & ~FLAG_ASCII) as u16, 2); return; }
   store<u32>(o, ascii ? bits | FLAG_ASCII : bits & ~FLAG_ASCII, 4);
 }
 
@@ -173,13 +265,16 @@ export function mem_newDouble(x: f64): u32 {
   return d;
 }
 
-@inline export function dbl_val(o: u32): f64 { return load<f64>(o + HEADER_BYTES); }
+@inline export function dbl_val(o: u32): f64 {
+  if (BITS16) return load<f64>(m16_body(o));
+  return load<f64>(o + HEADER_BYTES);
+}
 
 /** New instance of class `cls` per its instspec (fields | format << 16). */
 export function mem_newInstance(cls: u32, indexed: i32): u32 {
   const spec = smallVal(slot(cls, C_INSTSPEC));
-  const nf = spec & 0xffff;
-  const fmt = (spec >> 16) & FORMAT_MASK;
+  const nf = is_fields(spec);
+  const fmt = is_format(spec);
   if (fmt == FMT_FIXED || fmt == 10 /* FMT_CLASS */ || fmt == 8 || fmt == 9) {
     return mem_alloc(cls, fmt, nf as u32, (nf as u32) << 2);
   }

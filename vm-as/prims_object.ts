@@ -1,10 +1,12 @@
 // Object primitives (spec 4.1): class, objectSize, ==, hashcode, perform
 // family, instVarAt:, instVarAt:put:, instVarNamed:.
+import { BITS16 } from "./bits";
+import { isSymbol16 } from "./symbols";
 import { FMT_DOUBLE, FMT_SYMBOL, FMT_STRING, FMT_ARRAY, FMT_FIXED, FMT_CLASS, FMT_BIGPOS, FMT_BIGNEG,
   C_FIXED_SLOTS, C_FIELDS, SO_NIL } from "./layout";
 import { so, stSet, S_SP } from "./vm";
 import { classOf, isSmall, smallVal, mkSmall, obj_fmt, obj_size, obj_body, obj_hash, obj_totalBytes, slot, setSlot,
-  dbl_val } from "./memory";
+  dbl_val, SMALL_MASK } from "./memory";
 import { PR_OK, PR_STOP, arg, ret, retBool, prim_fail, prim_failType } from "./prims";
 import { send_general } from "./send";
 import { msg_reset, msg_lit, msg_int, msg_str, err_raise } from "./errors";
@@ -47,7 +49,7 @@ export function p_hashcode(rs: usize): i32 {
   if (isSmall(o)) return PR_OK;
   if (obj_fmt(o) == FMT_DOUBLE) {
     const bits = load<u64>(obj_body(o));
-    return ret(rs, mkSmall(((bits ^ (bits >>> 32)) as i32) & 0x3fffffff));
+    return ret(rs, mkSmall(((bits ^ (bits >>> 32)) as i32) & SMALL_MASK));
   }
   return ret(rs, mkSmall(obj_hash(o) as i32));
 }
@@ -68,6 +70,7 @@ export function selectorArity(sel: u32): i32 {
 /** Symbol check for selector-like arguments. */
 export function requireSymbol(o: u32): bool {
   if (!isSmall(o) && obj_fmt(o) == FMT_SYMBOL) return true;
+  if (BITS16 && isSymbol16(o)) return true;   // 16-bit: a Symbol is a SmallInteger naming a SymbolTable entry
   msg_reset();
   msg_lit("Expected instance of 'Symbol' but got instance of '");
   msg_str(slot(classOf(o), 1 /* C_NAME */));

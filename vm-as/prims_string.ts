@@ -1,5 +1,6 @@
 // String and Symbol primitives (spec 3.18, 3.19, 4.12).  Strings are UTF-8;
 // lengths and indices count code points, with an O(1) path for FLAG_ASCII.
+import { BITS16 } from "./bits";
 import { FMT_STRING, FMT_SYMBOL, FLAG_ASCII } from "./layout";
 import { isSmall, smallVal, mkSmall, obj_fmt, obj_size, obj_body, obj_bits, isAscii, mem_newStringRaw,
   str_setAsciiFlag } from "./memory";
@@ -57,7 +58,7 @@ export function p_concatenate(rs: usize): i32 {
 
 export function p_asSymbol(rs: usize): i32 {
   const a = load<u32>(rs);
-  if (obj_fmt(a) == FMT_SYMBOL) return PR_OK;
+  if (!BITS16 && obj_fmt(a) == FMT_SYMBOL) return PR_OK;
   const s = sym_internString(a);
   if (s == 0) return PR_STOP;
   return ret(rs, s);

@@ -12,7 +12,7 @@ import {
 import {
   st, stSet, so, rs_push, rs_pop, S_PRIM_DEPTH, S_CACHE, S_FP, S_SP, S_SERIAL, S_STACK_LIMIT, S_STAT_SENDS, stF, stFSet, CACHE_ENTRIES,
 } from "./vm";
-import { slot, setSlot, obj_size, smallVal, mkSmall, classOf, mem_newArray } from "./memory";
+import { slot, setSlot, obj_size, smallVal, mkSmall, classOf, mem_newArray, mh_ncopied, mh_ntemps, SERIAL_MASK } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES } from "./frame";
 import { err_stackOverflow, err_raise, msg_reset, msg_lit, msg_str } from "./errors";
 import { prim_call, PR_OK, PR_FRAME, PR_STOP } from "./prims";
@@ -65,8 +65,8 @@ export function send_lookup(cls: u32, sel: u32): u32 {
  */
 export function send_activate(m: u32, rs: usize, nargs: i32, closure: u32): i32 {
   const hdr = smallVal(slot(m, M_HEADER));
-  const ncopied = (hdr >> MH_NCOPIED_SHIFT) & 0xff;
-  const ntemps = (hdr >> MH_NTEMPS_SHIFT) & 0xff;
+  const ncopied = mh_ncopied(hdr);
+  const ntemps = mh_ntemps(hdr);
   const nil = so(SO_NIL);
   const lp = rs + 4;
   const fp = lp + ((nargs + ncopied + ntemps) << 2);
@@ -85,7 +85,7 @@ export function send_activate(m: u32, rs: usize, nargs: i32, closure: u32): i32 
   store<u32>(fp + FH_CALLER, mkSmall(st(S_FP) as i32));
   store<u32>(fp + FH_IP, mkSmall(0));
   const serial = st(S_SERIAL);
-  stSet(S_SERIAL, ((serial + 1) & 0x3fffffff) | (serial == 0x3fffffff ? 1 : 0));
+  stSet(S_SERIAL, ((serial + 1) & SERIAL_MASK) | (serial == SERIAL_MASK ? 1 : 0));
   store<u32>(fp + FH_SERIAL, mkSmall(serial as i32));
   store<u32>(fp + FH_LP, mkSmall(lp as i32));
   stSet(S_FP, fp as u32);

@@ -6,11 +6,16 @@
 // A Symbol's identity hash (header bits) IS its content hash (24 bits), so
 // probing never reads symbol bytes except to compare candidates, and
 // rehashing after growth needs no content access.
+import { BITS16 } from "./bits";
+import { sym16_lookup, sym16_intern, sym16_text, S16_FULL } from "./sym16";
+import { m16, M16_SYMTAB } from "./mem16";
 import { FMT_SYMBOL, FLAG_ASCII, HASH_SHIFT, SO_SYMBOL_TABLE, SO_CLASS_SYMBOL, SO_NIL, FORMAT_MASK } from "./layout";
 import { so, soSet, rs_push, rs_pop } from "./vm";
 import {
   slot, setSlot, obj_size, obj_body, obj_hash, obj_bits, mem_alloc, mem_newArray, smallVal, mkSmall, str_setAsciiFlag,
+  isSmall, mem_newStringFrom,
 } from "./memory";
+import { msg_set, err_raise, err_outOfMemory } from "./errors";
 
 /** Content hash of UTF-8 bytes (FNV-1a, 24 bits).  Strings and Symbols share it. */
 export function str_hash(p: usize, len: i32): u32 {
@@ -81,8 +86,33 @@ function sym_newRaw(len: i32, h: u32): u32 {
   return s;
 }
 
+/** 16-bit memory: is `o` a Symbol (a SmallInteger naming a SymbolTable entry)? */
+export function isSymbol16(o: u32): bool {
+  return isSmall(o) && sym16_text(smallVal(o)) != 0;
+}
+
+/** 16-bit: intern heap String `s` (kept on the root stack meanwhile); the Symbol, or 0. */
+function sym_intern16(s: u32): u32 {
+  rs_push(s);
+  const n = sym16_intern(s);
+  rs_pop();
+  if (m16(M16_SYMTAB) != so(SO_SYMBOL_TABLE)) soSet(SO_SYMBOL_TABLE, m16(M16_SYMTAB));
+  if (n < 0) {
+    if (n == S16_FULL) { msg_set("Out of symbols: a 16-bit image has 16384."); err_raise(); }
+    else err_outOfMemory();
+    return 0;
+  }
+  return mkSmall(n);
+}
+
 /** Intern bytes that do NOT live in the heap.  0 on out of memory. */
 export function sym_intern(p: usize, len: i32): u32 {
+  if (BITS16) {
+    const n = sym16_lookup(p, len);
+    if (n >= 0) return mkSmall(n);
+    const s = mem_newStringFrom(p, len);
+    return s == 0 ? 0 : sym_intern16(s);
+  }
   const h = str_hash(p, len);
   const found = sym_lookup(p, len, h);
   if (found != 0) return found;
@@ -97,6 +127,10 @@ export function sym_intern(p: usize, len: i32): u32 {
 
 /** Intern the bytes of a heap String/Symbol `str`.  0 on out of memory. */
 export function sym_internString(str: u32): u32 {
+  if (BITS16) {
+    const n = sym16_lookup(obj_body(str), obj_size(str) as i32);
+    return n >= 0 ? mkSmall(n) : sym_intern16(str);
+  }
   const len = obj_size(str) as i32;
   const h = str_hash(obj_body(str), len);
   const found = sym_lookup(obj_body(str), len, h);

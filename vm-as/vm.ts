@@ -18,6 +18,9 @@
 // Invariant: every word of the frame stack below S_SP and of the root stack
 // below S_ROOT_SP is an oop or a SmallInteger (the collector scans them).
 
+import { BITS16 } from "./bits";
+import { M16 } from "./mem16";
+
 // ---- record fields (byte offsets) ----------------------------------------
 export const S_HEAP_START: i32 = 0;     // current semispace (from-space) start
 export const S_HEAP_END: i32 = 4;       // current semispace end
@@ -77,8 +80,19 @@ export function vm_setCurrent(rec: usize): void { VM = rec; }
 @inline export function stFSet(off: i32, v: f64): void { store<f64>(VM + off, v); }
 
 /** Special object i (layout.ts SO_*). */
-@inline export function so(i: i32): u32 { return load<u32>(load<u32>(VM + S_SPECIALS) + 12 + (i << 2)); }
-@inline export function soSet(i: i32, v: u32): void { store<u32>(load<u32>(VM + S_SPECIALS) + 12 + (i << 2), v); }
+@inline export function so(i: i32): u32 {
+  if (BITS16) {   // 16-bit memory: through the object table; special objects are oops or non-negative SmallIntegers
+    return load<u16>(load<u32>(load<u32>(M16 + 0 /* M16_TABLE */) + ((load<u32>(VM + S_SPECIALS) >> 1) << 2)) + 4 + (i << 1)) as u32;
+  }
+  return load<u32>(load<u32>(VM + S_SPECIALS) + 12 + (i << 2));
+}
+@inline export function soSet(i: i32, v: u32): void {
+  if (BITS16) {
+    store<u16>(load<u32>(load<u32>(M16 + 0 /* M16_TABLE */) + ((load<u32>(VM + S_SPECIALS) >> 1) << 2)) + 4 + (i << 1), v as u16);
+    return;
+  }
+  store<u32>(load<u32>(VM + S_SPECIALS) + 12 + (i << 2), v);
+}
 
 // ---- root stack ------------------------------------------------------------
 /** Push an oop that must survive (and be updated by) a collection. */

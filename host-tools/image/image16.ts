@@ -17,7 +17,7 @@ import {
   C_SUPERCLASS, C_METHODS, C_INSTSPEC, M_SIGNATURE, M_HEADER, M_PRIMITIVE, M_BYTECODE,
   MH_NARGS_SHIFT, MH_NCOPIED_SHIFT, MH_NTEMPS_SHIFT, MH_FLAG_BLOCK, MH_FLAG_NONLOCAL,
   SO_SYMBOL_TABLE, SO_SPECIAL_SELECTORS, SO_SEL_DNU, SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK,
-  SO_SEL_INITIALIZE, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_STRING, SO_ENTRY,
+  SO_SEL_INITIALIZE, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_STRING, SO_ENTRY, SO_GLOBALS, SO_LIBRARY,
 } from "../../vm-as/layout.js";
 import {
   BITS16_SMALL_MIN, BITS16_SMALL_MAX, BITS16_MAX_OBJECTS, BITS16_PAGE_SIZE, BITS16_PAGES,
@@ -154,20 +154,21 @@ export function plan16(m: ImageModel): Plan16 {
   let heapBytes = 0;
   let boxed = 0;
   let classes = 0;
-  const pad2 = (n: number): number => (n + 1) & ~1;
+  // every object: 4-byte header + body, padded to 4 (mem16.ts m16_totalBytes)
+  const obj = (bodyBytes: number): number => (BITS16_HEADER_BYTES + bodyBytes + 3) & ~3;
   const tooBig: string[] = [];
   for (const o of m.objects) {
     if (o.oop === symTableOop) continue;         // replaced by the SymbolTable below
     if (o.format === FMT_SYMBOL) {               // its text becomes a String of the SymbolTable
       bump(stringClass);
-      heapBytes += BITS16_HEADER_BYTES + pad2(o.size);
+      heapBytes += obj(o.size);
       continue;
     }
     if (o.format === FMT_CLASS) classes++;
     bump(o.classOop);
     if (o.size > BITS16_MAX_BODY) tooBig.push(`${classNameOf(m, o.classOop) ?? "?"} of ${o.size}`);
-    if (!isPointerFormat(o.format)) { heapBytes += BITS16_HEADER_BYTES + pad2(o.size); continue; }
-    heapBytes += BITS16_HEADER_BYTES + 2 * o.size;
+    if (!isPointerFormat(o.format)) { heapBytes += obj(o.size); continue; }
+    heapBytes += obj(2 * o.size);
     for (let i = 0; i < o.size; i++) {
       const v = slot(m, o, i);
       if (!small(v)) continue;
@@ -176,7 +177,7 @@ export function plan16(m: ImageModel): Plan16 {
       if (o.format === FMT_METHOD && i === M_HEADER) fits = methodHeader16(x) !== null;
       else if (o.format === FMT_CLASS && i === C_INSTSPEC) fits = instSpec16(x) !== null;
       else fits = fitsSmall16(x);
-      if (!fits) { boxed++; bump(integerClass); heapBytes += BITS16_HEADER_BYTES + 4; }   // one u32 limb: 32-bit SmallIntegers have 31 bits
+      if (!fits) { boxed++; bump(integerClass); heapBytes += obj(4); }   // one u32 limb: 32-bit SmallIntegers have 31 bits
     }
   }
   // SymbolTable: an Array of N Strings, plus its intern index (u16 per bucket, power of two >= 2N).
@@ -184,7 +185,7 @@ export function plan16(m: ImageModel): Plan16 {
   bump(arrayClass, 2);
   let buckets = 1;
   while (buckets < 2 * symbols.length) buckets <<= 1;
-  heapBytes += BITS16_HEADER_BYTES + 2 * symbols.length + BITS16_HEADER_BYTES + 2 * buckets;
+  heapBytes += obj(2 * symbols.length) + obj(2 * buckets);
   if (tooBig.length > 0) errors.push(`objects larger than ${BITS16_MAX_BODY} slots/bytes cannot be stored in 16-bit memory: ${tooBig.join(", ")}`);
 
   // ---- pages ---------------------------------------------------------------
@@ -312,6 +313,26 @@ export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
     return r;
   };
   const enc = new TextEncoder();
+  // Symbol dictionaries (vm-as/globals.ts: slot 0 count, then open addressing
+  // on the key's identity hash): in 16-bit memory a Symbol's hash is its
+  // number, so every binding moves to the slot probing from that number.
+  const nil16 = map(specialObject(m, SO_NIL));
+  const dictionaries = new Set<number>([specialObject(m, SO_GLOBALS), specialObject(m, SO_LIBRARY)]);
+  const rehashDictionary = (o: ImageObject, slots: number[]): void => {
+    const cap = o.size - 1;
+    const mask = cap - 1;
+    const out = [slots[0], ...new Array<number>(cap).fill(nil16)];
+    for (let i = 1; i <= cap; i++) {
+      const b32 = slot(m, o, i);
+      const b = objectAt(m, b32);
+      if (b === null || b.size < 2) continue;
+      const key = map(slot(m, b, 0));
+      let k = (key >> 1) & mask;
+      while (out[1 + k] !== nil16) k = (k + 1) & mask;
+      out[1 + k] = slots[i];
+    }
+    for (let i = 0; i < out.length; i++) slots[i] = out[i];
+  };
   for (const o of m.objects) {
     if (o.oop === symTableOop) continue;
     if (o.format === FMT_SYMBOL) {
@@ -341,6 +362,7 @@ export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
       outs.push({ oop: b, fmt: x < 0 ? 5 : 4, flags: 0, size: 4, body: limb });
       slots.push(b);
     }
+    if (dictionaries.has(o.oop)) rehashDictionary(o, slots);
     outs.push({ oop: oopMap.get(o.oop)!, fmt: o.format, flags: 0, size: o.size, body: slots });
   }
   // The SymbolTable: symbol number → String.
@@ -351,7 +373,7 @@ export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
   const P = plan.pageClass.length;
   const tablesBytes = 2 * P + 4 * P * BITS16_PAGE_SIZE;
   let heapBytes = 0;
-  const sizeOf = (o: Out): number => BITS16_HEADER_BYTES + (Array.isArray(o.body) ? 2 * o.body.length : (o.size + 1) & ~1);
+  const sizeOf = (o: Out): number => (BITS16_HEADER_BYTES + (Array.isArray(o.body) ? 2 * o.body.length : o.size) + 3) & ~3;
   for (const o of outs) heapBytes += sizeOf(o);
   const payloadBytes = I16_TABLES + tablesBytes + heapBytes;
   const bytes = new Uint8Array(32 + payloadBytes);
