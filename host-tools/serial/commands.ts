@@ -53,7 +53,7 @@ async function runProgram(program: Command, argv: string[], io: SerialIO, classP
   let status = 0;
   program.exitOverride();
   program.configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
-  program.showHelpAfterError(`Try 'talc ${program.name()} --help'.`);
+  program.showHelpAfterError(`Try '${program.name()} --help'.`);
   const args = classPath ? rewriteClassPathFlag(argv, ["--port", "--baud", "--classpath", "--heap"], false) : argv;
   try {
     program.action(async (...params: unknown[]) => {
@@ -67,7 +67,7 @@ async function runProgram(program: Command, argv: string[], io: SerialIO, classP
       return e.code === "commander.helpDisplayed" || e.code === "commander.help" || e.code === "commander.version" ? 0 : 2;
     }
     if (KNOWN_ERRORS.some((k) => e instanceof k) || (e instanceof Error && e.name === "TalcError")) {
-      io.stderr(`talc ${program.name()}: ${(e as Error).message.replace(/^talc: /, "")}\n`);
+      io.stderr(`${program.name()}: ${(e as Error).message.replace(/^talc: /, "")}\n`);
       return 1;
     }
     if (e instanceof Error && e.name === "CompileError" && typeof (e as Error & { format?: () => string }).format === "function") {
@@ -76,7 +76,7 @@ async function runProgram(program: Command, argv: string[], io: SerialIO, classP
     }
     const err = e as NodeJS.ErrnoException;
     if (err && typeof err.code === "string" && typeof err.message === "string") {
-      io.stderr(`talc ${program.name()}: ${err.message}\n`);
+      io.stderr(`${program.name()}: ${err.message}\n`);
       return 1;
     }
     throw e;
@@ -84,7 +84,7 @@ async function runProgram(program: Command, argv: string[], io: SerialIO, classP
 }
 
 function command(name: string, summary: string, run: (c: Command) => Promise<number>): Command {
-  const c = new Command(name).description(summary).helpOption("-h, --help", "print this help");
+  const c = new Command(`talc ${name}`).description(summary).helpOption("-h, --help", "print this help");
   (c as Command & { run: (c: Command) => Promise<number> }).run = run;
   return c;
 }

@@ -109,7 +109,7 @@ describe("talc device / flash / monitor / repl", () => {
     expect(c.err()).toMatch(/required option '-p, --port <path>'/);
     c = capture();
     expect(await flashCommand(["--help"], c.io)).toBe(0);
-    expect(c.out()).toMatch(/Usage: flash --port PATH/);
+    expect(c.out()).toMatch(/Usage: talc flash --port PATH/);
     c = capture();
     expect(await deviceCommand(["--board", "mps2-an385", "--flash", "x.bin"], c.io)).toBe(1);
     expect(c.err()).toMatch(/cannot be simulated here/);
