@@ -52,7 +52,11 @@ const KNOWN_ERRORS = [Failure, VersionError, FlashError, FlashImageError, Device
 async function runProgram(program: Command, argv: string[], io: SerialIO, classPath = false): Promise<number> {
   let status = 0;
   program.exitOverride();
-  program.configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  program.configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    outputError: (s, write) => write(s.startsWith("error: ") ? `${program.name()}: ${s.slice(7)}` : s),
+  });
   program.showHelpAfterError(`Try '${program.name()} --help'.`);
   const args = classPath ? rewriteClassPathFlag(argv, ["--port", "--baud", "--classpath", "--heap"], false) : argv;
   try {

@@ -36,7 +36,7 @@ export class SerialTransport extends BaseTransport {
         }
         return new SerialTransport(port);
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
+        const msg = (e instanceof Error ? e.message : String(e)).replace(/^Error: /, "");
         if (Date.now() >= deadline) throw new Error(`cannot open serial port ${path}: ${msg}`);
         await new Promise((r) => setTimeout(r, 50));
       }
