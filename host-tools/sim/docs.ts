@@ -25,6 +25,7 @@ export const DOC_BENCHMARKS: readonly [string, string][] = [
 
 interface Recorded {
   name: string;
+  image: Uint8Array;
   arg: string;
   universe: Universe;
   recording: Recording;
@@ -44,7 +45,7 @@ async function recordAll(): Promise<Recorded[]> {
       image, program: name, args: [arg], classPath, heapBytes: 64 * 1024 * 1024, stackBytes: 4 * 1024 * 1024,
       maxSends: 20_000_000, model: DEFAULT_MODEL, techniques: TECHNIQUES,
     });
-    out.push({ name, arg, universe: r.universe, recording: r.recording, report: r.report });
+    out.push({ name, arg, image, universe: r.universe, recording: r.recording, report: r.report });
   }
   return out;
 }
@@ -101,6 +102,41 @@ function sweepTable(all: Recorded[], title: string, base: CycleModel, key: keyof
   return lines;
 }
 
+/**
+ * Technique 1 against the 16-bit layout planner (host-tools/image/image16.ts,
+ * loaded at run time: the lab does not depend on it): pages, selectors and
+ * code-object bytes of the same images.
+ */
+async function against16(all: Recorded[]): Promise<string[]> {
+  type Plan = { pageClass: unknown[]; selectorCount: number; codeObjectBytes: number; errors: string[] };
+  type PlanFn = (m: unknown) => Plan;
+  type ReadFn = (b: Uint8Array) => unknown;
+  const spec = "../image/image16.js";
+  const inspect = "../image/inspect.js";
+  let plan: PlanFn;
+  let read: ReadFn;
+  try {
+    plan = ((await import(spec)) as { plan16: PlanFn }).plan16;
+    read = ((await import(inspect)) as { readImage: ReadFn }).readImage;
+    if (typeof plan !== "function" || typeof read !== "function") throw new Error("no planner");
+  } catch {
+    return ["(16-bit layout planner not available)", ""];
+  }
+  const md = ["### Copy-down against the 16-bit layout", "",
+    "Pages and selectors of technique 1 (lab) and of the 16-bit image layout planner (`plan16`, host-tools/image/image16.ts) for the same images; " +
+    "code bytes with the 16-bit VM's power-of-two code-object stride.", "",
+    "| image | lab pages | 16-bit pages | lab selectors | 16-bit selectors | lab code bytes (pow2 stride) | 16-bit code bytes |",
+    "|---|---:|---:|---:|---:|---:|---:|"];
+  for (const r of all) {
+    const p = plan(read(r.image));
+    const cd = r.report.techniques.find((t) => t.name === "copy-down")!;
+    md.push(`| ${r.name} | ${cd.detail.pages} | ${p.pageClass.length} | ${cd.detail.selectors} | ${p.selectorCount} | ` +
+      `${cd.detail.pow2StrideBytes} | ${p.codeObjectBytes}${p.errors.length > 0 ? " (does not fit 16 bits)" : ""} |`);
+  }
+  md.push("");
+  return md;
+}
+
 export async function dispatchDocs(): Promise<{ markdown: string; json: unknown }> {
   const all = await recordAll();
   const md: string[] = [];
@@ -135,6 +171,8 @@ export async function dispatchDocs(): Promise<{ markdown: string; json: unknown 
     `(${whole.metaclasses} metaclasses) × ${whole.selectors} selectors = ${whole.tableSlots} slots, ` +
     `${whole.understoodPairs} understood pairs: a full table is **${pct(whole.fullTableFill)}** full; ` +
     `${whole.methods} methods, ${whole.staticSendSites} static send sites.`, "");
+
+  md.push(...await against16(all));
 
   md.push("### The pipelined model (branch-target buffer, mispredict 8, loadUse 2, taken 1)", "");
   md.push(`| benchmark | ${TECHNIQUES.map((t) => t.name).join(" | ")} | mispredictions per send (copy-down) |`);

@@ -48,12 +48,15 @@ export function tableSelectors(u: Universe, rec: Recording): number[] {
 }
 
 export function buildContext(u: Universe, rec: Recording, model: CycleModel): BuildContext {
+  const receivers = new Set<number>();
+  rec.log.forEach((cls, _s, _m, _site, kind) => { if (kind !== KIND_SUPER && kind !== KIND_VM_SUPER) receivers.add(cls); });
   return {
     u,
     model,
     selectors: tableSelectors(u, rec),
     sites: rec.sites,
     integerClass: u.classByName.get("Integer") ?? -1,
+    receivers,
   };
 }
 

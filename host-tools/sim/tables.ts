@@ -38,11 +38,14 @@ function fullRows(ctx: BuildContext, col: Int32Array): Int32Array[] {
 }
 
 /**
- * Pages the instances of class `c` occupy in the image (pageObjects objects a
- * page, as in the 16-bit memory); at least one, so every class has its row.
+ * Pages of class `c` (pageObjects objects a page, as in the 16-bit memory):
+ * those its instances occupy in the image; one for a class without instances
+ * there that receives sends in the run, and one for Integer (SmallIntegers
+ * mask to page 0).  A class that never has an instance needs no row.
  */
 function pagesOf(ctx: BuildContext, cid: number): number {
-  return Math.max(1, Math.ceil(ctx.u.classes[cid].instanceCount / ctx.model.pageObjects));
+  const n = Math.ceil(ctx.u.classes[cid].instanceCount / ctx.model.pageObjects);
+  return n > 0 || !(ctx.receivers.has(cid) || cid === ctx.integerClass) ? n : 1;
 }
 
 abstract class FullTable implements Technique {
@@ -132,15 +135,20 @@ export class ClassPage extends FullTable {
   stats(): TableStats {
     const s = this.ctx.selectors.length;
     let pages = 0;
-    for (const c of this.ctx.u.classes) pages += pagesOf(this.ctx, c.id);
+    let withPages = 0;   // classes that need a row: those with a page
+    for (const c of this.ctx.u.classes) {
+      const p = pagesOf(this.ctx, c.id);
+      pages += p;
+      if (p > 0) withPages++;
+    }
     const rowBytes = s * this.ctx.model.entryBytes;
-    const rowsBytes = this.rows.length * rowBytes;
+    const rowsBytes = withPages * rowBytes;
     const mapBytes = pages * this.ctx.model.pageMapEntryBytes;
     return {
       tableBytes: rowsBytes + mapBytes,
       slots: this.rows.length * s,
       filled: this.pairs(),
-      detail: { classes: this.rows.length, selectors: s, pages, rowBytes, pageMapBytes: mapBytes },
+      detail: { classes: this.rows.length, classesWithRows: withPages, selectors: s, pages, rowBytes, pageMapBytes: mapBytes },
     };
   }
 }

@@ -46,6 +46,8 @@ export interface BuildContext {
   sites: number;
   /** Class id of Integer (SmallInteger receivers take the immediate path of classOf), -1 if none. */
   integerClass: number;
+  /** Classes that received a dynamically bound send in the run (they need a copy-down page even without instances in the image). */
+  receivers: ReadonlySet<number>;
 }
 
 /**

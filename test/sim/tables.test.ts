@@ -18,7 +18,8 @@ function abc(): Universe {
 
 function ctx(u: Universe, model: CycleModel = DEFAULT_MODEL, sites = 4, extraSelectors: string[] = []): BuildContext {
   for (const s of extraSelectors) u.selectorId(s);
-  return { u, model, selectors: u.selectors.map((_s, i) => i), sites, integerClass: -1 };
+  // every class counts as a receiver (a page each unless its instances need more)
+  return { u, model, selectors: u.selectors.map((_s, i) => i), sites, integerClass: -1, receivers: new Set(u.classes.map((c) => c.id)) };
 }
 
 function build(name: string, c: BuildContext): Technique {
@@ -77,6 +78,16 @@ describe("table sizes and fill rates, computed by hand", () => {
     // pages: A, B, C one each, Big three: 6 rows of 3 selectors × 8 bytes
     expect(s.tableBytes).toBe(6 * 3 * 8);
     expect(s.detail.pages).toBe(6);
+  });
+
+  it("copy-down: a class that has no instances and receives no send needs no row", () => {
+    const u = abc();
+    u.define("Abstract", "A", ["x"]);
+    const c = ctx(u);
+    const s = build("copy-down", { ...c, receivers: new Set([0, 1, 2]) }).stats();
+    expect(s.detail.pages).toBe(3);
+    expect(s.tableBytes).toBe(3 * 4 * 8);   // 4 selectors now
+    expect(s.slots).toBe(4 * 4);            // the full table still has the class's row
   });
 
   it("class-page: one row per class plus a 2-byte map entry per page", () => {
