@@ -107,7 +107,8 @@ describe("corrupt images: one clear message, status 1", () => {
     ["cut inside the header", () => variant("short.img", (b) => b.subarray(0, 20)), /shorter than the 32-byte image header/, /offset 0: truncated header/],
     ["bit-flipped payload", () => variant("flip.img", (b) => { b[IMAGE_HEADER_BYTES + Math.floor((b.length - IMAGE_HEADER_BYTES) / 2)] ^= 0x10; return b; }), /CRC-32 mismatch/, /offset \d+: .*CRC/i],
     ["wrong version", () => variant("ver.img", (b) => { b[IH_VERSION] = 99; return b; }), /version 99/, /offset 4: .*version.*99/],
-    ["wrong word size", () => variant("word.img", (b) => { b[IH_WORD_BITS] = 16; return b; }), /16-bit image/, /offset 6: word size.*16/],
+    // A header that says 16-bit goes to the 16-bit VM (docs/16-BIT.md), which refuses the 32-bit body.
+    ["wrong word size", () => variant("word.img", (b) => { b[IH_WORD_BITS] = 16; return b; }), /16-bit image/, /offset 6: word size.*16|not a valid 16-bit image/],
     ["not an image", () => variant("text.img", () => new TextEncoder().encode("Hello = ( run = ( 'x' println ) )\n")), /not a Talc image/, /offset 0: /],
   ];
 
@@ -127,7 +128,7 @@ describe("corrupt images: one clear message, status 1", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(lines(r.stderr)).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`^talc: cannot load image '${name}': image refused at offset \\d+: `));
+    expect(r.stderr).toMatch(new RegExp(`^talc: cannot load image '${name}': image refused`));
     expect(r.stderr).toMatch(reason);
   });
 
