@@ -82,7 +82,7 @@ function tb_frame(fp: u32): void {
   if (isBlock) msg_lit("[] in ");
   msg_str(slot(holder, C_NAME));
   msg_lit(">>#");
-  if (name != 0 && name != so(SO_NIL) && !isSmall(name)) msg_str(name);
+  if (name != 0 && name != so(SO_NIL) && (BITS16 || !isSmall(name))) msg_str(name);   // 16-bit: Symbols are SmallIntegers
   if (path != 0 && !isSmall(path) && path != so(SO_NIL)) {
     msg_lit(" (");
     msg_str(path);

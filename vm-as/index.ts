@@ -187,9 +187,19 @@ function vm_loadImage16(ptr: usize, len: i32): i32 {
 /** Scratch buffer of at least `len` bytes (host <-> VM).  Its address may change between calls. */
 export function vm_scratch(len: i32): usize { return vm_scratchGrow(len as u32); }
 
-export function vm_genesis(): i32 { return link_genesis(); }
+// The 16-bit VM runs images only: classes are linked by the 32-bit VM and
+// laid out by host-tools/image/image16.ts (docs/16-BIT.md).
+const NO_LINK16 = "the 16-bit VM cannot link classes: build the program into the image (talc build --bits 16)";
 
-export function vm_linkClass(ptr: usize, len: i32): i32 { return link_class(ptr, len); }
+export function vm_genesis(): i32 {
+  if (BITS16) { msg_set(NO_LINK16); return -1; }
+  return link_genesis();
+}
+
+export function vm_linkClass(ptr: usize, len: i32): i32 {
+  if (BITS16) { msg_set(NO_LINK16); return -1; }
+  return link_class(ptr, len);
+}
 
 /** 1: vm_linkClass binds new classes into the library (image building); 0: into the globals. */
 export function vm_setLinkTarget(library: i32): void { stSet(S_LINK_LIBRARY, library != 0 ? 1 : 0); }
@@ -229,6 +239,7 @@ function computeFastMask(): void {
 }
 
 export function vm_finishGenesis(): i32 {
+  if (BITS16) { msg_set(NO_LINK16); return -1; }
   const r = link_finishGenesis();
   if (r != 0) return r;
   computeFastMask();
@@ -351,7 +362,10 @@ export function vm_entry(): i32 {
 }
 
 /** Write an image of the heap into scratch (after a full collection); its length. */
-export function vm_snapshot(): i32 { return image_snapshot(); }
+export function vm_snapshot(): i32 {
+  if (BITS16) { msg_set("the 16-bit VM does not write images yet"); return -1; }
+  return image_snapshot();
+}
 
 /** Load an image (bytes at ptr, e.g. scratch).  0 = ok, < 0 = refused (vm_errorText). */
 export function vm_loadImage(ptr: usize, len: i32): i32 {

@@ -19,7 +19,7 @@ import {
 import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_STAT_SENDS, S_FASTMASK, S_CACHE, S_STACK_LIMIT,
   S_GC_COUNT, S_SERIAL, S_DBLMASK, CACHE_ENTRIES } from "./vm";
 import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray, mem_newDoubleNoGC, fslot, fsetSlot, bslot, obj_body, obj_class, dbl_val,
-  fitsSmall, fitsSmall32, SERIAL_MASK, mh_nargs, mh_ncopied, mh_ntemps, mh_nonlocal, home_enc, home_dec } from "./memory";
+  fitsSmall, fitsSmall32, SERIAL_MASK, mhdr, mh_nargs, mh_ncopied, mh_ntemps, mh_nonlocal, home_enc, home_dec } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
   QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
@@ -32,7 +32,7 @@ import { vm_finish } from "./errors";
 function interp_makeClosure(litIndex: i32, ncopied: i32): bool {
   const fp = st(S_FP);
   let bm = slot(slot(load<u32>(fp + FH_METHOD), M_LITERALS), litIndex);
-  const nargs = mh_nargs(smallVal(slot(bm, M_HEADER)));
+  const nargs = mh_nargs(mhdr(bm));
   const cls = so(nargs == 0 ? SO_CLASS_BLOCK1 : nargs == 1 ? SO_CLASS_BLOCK2 : SO_CLASS_BLOCK3);
   const n = BC_FIXED_SLOTS + ncopied;
   const c = mem_alloc(cls, FMT_CLOSURE, n as u32, (n as u32) << 2);
@@ -884,7 +884,7 @@ export function interp_run(budget: i32): i32 {
         if ((pn == P_BLOCK_VALUE || pn == P_BLOCK_VALUE1 || pn == P_BLOCK_VALUE2) && (rcvr & 1) == 0 &&
             obj_fmt(rcvr) == FMT_CLOSURE) {
           const bm = slot(rcvr, BC_METHOD);
-          const bh = smallVal(slot(bm, M_HEADER));
+          const bh = mhdr(bm);
           if ((bh & 0xff) == sendArgs) {
             const nc = mh_ncopied(bh);
             const nt = mh_ntemps(bh);
@@ -942,7 +942,7 @@ export function interp_run(budget: i32): i32 {
         continue;
       }
       // bytecode method: push its frame here (frame.ts)
-      const mh = smallVal(slot(m, M_HEADER));
+      const mh = mhdr(m);
       const ntemps = mh_ntemps(mh);
       const nlp = rs + 4;
       const nfp = nlp + ((sendArgs + ntemps) << 2);

@@ -9,6 +9,7 @@
 import {
   HEADER_BYTES, FORMAT_MASK, FLAG_ASCII, HASH_SHIFT, isPointerFormat,
   FMT_ARRAY, FMT_STRING, FMT_DOUBLE, FMT_FIXED, C_INSTSPEC, MH_NCOPIED_SHIFT, MH_NTEMPS_SHIFT, MH_FLAG_NONLOCAL,
+  MH_FLAG_BLOCK, M_HEADER,
   SO_NIL, SO_CLASS_ARRAY, SO_CLASS_STRING, SO_CLASS_DOUBLE, SO_CLASS_INTEGER,
 } from "./layout";
 import { st, stSet, so, rs_push, rs_pop, S_GC_COUNT, S_STACK_BASE, S_ALLOC, S_HEAP_END, S_HASH_SEED, S_LINKING, S_SPECIALS, S_SEMI_BYTES } from "./vm";
@@ -56,12 +57,26 @@ export const SERIAL_MASK: u32 = BITS16 ? 0x3fff : 0x3fffffff;
 export const SMALL_MASK: i32 = BITS16 ? 0x3fff : 0x3fffffff;
 
 // ---- method headers and instance specs ----------------------------------------
-// 32-bit: layout.ts MH_* (nArgs 8 | nCopied 8 | nTemps 8 | flags); 16-bit:
-// layout16.ts MH16_* (nArgs 4 | nCopied 4 | nTemps 5 | block | nonlocal).
-@inline export function mh_nargs(h: i32): i32 { if (BITS16) return h & 0xf; return h & 0xff; }
-@inline export function mh_ncopied(h: i32): i32 { if (BITS16) return (h >> 4) & 0xf; return (h >> MH_NCOPIED_SHIFT) & 0xff; }
-@inline export function mh_ntemps(h: i32): i32 { if (BITS16) return (h >> 8) & 0x1f; return (h >> MH_NTEMPS_SHIFT) & 0xff; }
-@inline export function mh_nonlocal(h: i32): bool { if (BITS16) return (h & (1 << 14)) != 0; return (h & MH_FLAG_NONLOCAL) != 0; }
+/**
+ * The header of method `m` in the 32-bit layout (layout.ts MH_*: nArgs 8 |
+ * nCopied 8 | nTemps 8 | flags).  16-bit images store it packed in 15 bits
+ * (layout16.ts MH16_*: nArgs 4 | nCopied 4 | nTemps 5 | block | nonlocal),
+ * or, when it does not fit, as a boxed one-limb Integer of the 32-bit value.
+ */
+@inline export function mhdr(m: u32): i32 {
+  const h = slot(m, M_HEADER);
+  if (BITS16) {
+    if ((h & 1) == 0) return load<i32>(obj_body(h));   // boxed: the 32-bit value
+    const v = smallVal(h);
+    return (v & 0xf) | (((v >> 4) & 0xf) << MH_NCOPIED_SHIFT) | (((v >> 8) & 0x1f) << MH_NTEMPS_SHIFT) |
+      ((v & (1 << 13)) != 0 ? MH_FLAG_BLOCK : 0) | ((v & (1 << 14)) != 0 ? MH_FLAG_NONLOCAL : 0);
+  }
+  return smallVal(h);
+}
+@inline export function mh_nargs(h: i32): i32 { return h & 0xff; }
+@inline export function mh_ncopied(h: i32): i32 { return (h >> MH_NCOPIED_SHIFT) & 0xff; }
+@inline export function mh_ntemps(h: i32): i32 { return (h >> MH_NTEMPS_SHIFT) & 0xff; }
+@inline export function mh_nonlocal(h: i32): bool { return (h & MH_FLAG_NONLOCAL) != 0; }
 // Instance spec (C_INSTSPEC): 32-bit fields | format << 16; 16-bit fields (10 bits) | format << 10.
 @inline export function is_fields(spec: i32): i32 { if (BITS16) return spec & 0x3ff; return spec & 0xffff; }
 @inline export function is_format(spec: i32): i32 { if (BITS16) return (spec >> 10) & FORMAT_MASK; return (spec >> 16) & FORMAT_MASK; }
@@ -107,6 +122,11 @@ export const SMALL_MASK: i32 = BITS16 ? 0x3fff : 0x3fffffff;
     return (v & 1) != 0 ? ((((v << 16) as i32) >> 16) as u32) : v;
   }
   return load<u32>(body + (i << 2));
+}
+/** Replace the format/flags bits of `o`'s header (32-bit: the whole bits word, hash included). */
+@inline export function obj_setBits(o: u32, bits: u32): void {
+  if (BITS16) { store<u16>(m16_addr(o), bits as u16, 2); return; }
+  store<u32>(o, bits, 4);
 }
 @inline export function isAscii(o: u32): bool {
   if (BITS16) return (m16_bits(o) & FLAG_ASCII) != 0;

@@ -2,7 +2,7 @@
 import { C_NAME, C_SUPERCLASS, C_FIELDS, C_METHODS, C_INSTSPEC, M_SIGNATURE, M_HOLDER, M_HEADER,
   FMT_ARRAY, FMT_BIGPOS, SO_CLASS_INTEGER, SO_CLASS_DOUBLE } from "./layout";
 import { so, stSet, S_SP } from "./vm";
-import { slot, setSlot, obj_size, obj_fmt, isSmall, smallVal, mkSmall, mem_newArray, mem_newInstance, mem_newDouble, mh_nargs, is_format } from "./memory";
+import { slot, setSlot, obj_size, obj_fmt, isSmall, smallVal, mkSmall, mem_newArray, mem_newInstance, mem_newDouble, mh_nargs, is_format, mhdr } from "./memory";
 import { PR_OK, PR_STOP, arg, ret, prim_fail, prim_failType } from "./prims";
 import { send_invoke, send_checkPrimReceiver } from "./send";
 import { arityError } from "./prims_object";
@@ -44,7 +44,7 @@ export function p_invokeOn(rs: usize): i32 {
   const args = arg(rs, 1);
   if (isSmall(args) || obj_fmt(args) != FMT_ARRAY) return prim_failType("object of type 'Array'", args);
   const n = obj_size(args) as i32;
-  const want = mh_nargs(smallVal(slot(m, M_HEADER)));
+  const want = mh_nargs(mhdr(m));
   if (n != want) return arityError(n, want);
   if (n > 200) return prim_fail("Too many arguments for invokeOn:with:.");
   if (!send_checkPrimReceiver(m, rcvr)) return PR_STOP;

@@ -1,7 +1,7 @@
 // Double primitives (spec 3.17, 4.11).  Doubles are boxed FMT_DOUBLE objects.
 import { FMT_DOUBLE, FMT_STRING, FMT_SYMBOL, FLAG_ASCII } from "./layout";
 import { st, S_NUMBUF, S_MSG } from "./vm";
-import { isSmall, obj_fmt, obj_size, obj_body, obj_bits, mem_newDouble, dbl_val, mem_newStringRaw } from "./memory";
+import { isSmall, obj_fmt, obj_size, obj_body, obj_bits, mem_newDouble, dbl_val, mem_newStringRaw, obj_setBits } from "./memory";
 import { PR_OK, PR_STOP, arg, ret, retBool, prim_fail, prim_failType } from "./prims";
 import { isIntOop, int_toF64, int_fromF64, fromStringError } from "./prims_integer";
 import { dtoa_format, dtoa_parse } from "./dtoa";
@@ -70,7 +70,7 @@ export function p_dblAsString(rs: usize): i32 {
   const s = mem_newStringRaw(n);
   if (s == 0) return PR_STOP;
   memory.copy(obj_body(s), buf, n);
-  store<u32>(s, obj_bits(s) | FLAG_ASCII, 4);
+  obj_setBits(s, obj_bits(s) | FLAG_ASCII);
   return ret(rs, s);
 }
 

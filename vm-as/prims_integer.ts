@@ -9,7 +9,7 @@
 import { FMT_BIGPOS, FMT_BIGNEG, FMT_DOUBLE, FMT_STRING, FMT_SYMBOL, SO_CLASS_INTEGER, FLAG_ASCII } from "./layout";
 import { so, st, stSet, S_NUMBUF, S_OTHER, S_SEMI_BYTES, S_RANDOM } from "./vm";
 import { isSmall, smallVal, mkSmall, fitsSmall, obj_fmt, obj_size, obj_body, obj_bits, mem_alloc, mem_shrinkLast,
-  mem_dropLast, mem_newDouble, dbl_val, mem_newStringRaw } from "./memory";
+  mem_dropLast, mem_newDouble, dbl_val, mem_newStringRaw, obj_setBits } from "./memory";
 import { PR_OK, PR_STOP, arg, ret, retBool, prim_fail, prim_failType } from "./prims";
 import { msg_reset, msg_lit, msg_bytes, err_raise } from "./errors";
 import {
@@ -65,7 +65,7 @@ function normalize(r: u32, packed: i32): u32 {
     const v = big_toI64(p, n, neg);
     if (fitsSmall(v)) { mem_dropLast(r); return mkSmall(v as i32); }
   }
-  store<u32>(r, (obj_bits(r) & ~0x1f) | (neg ? FMT_BIGNEG : FMT_BIGPOS), 4);
+  obj_setBits(r, (obj_bits(r) & ~0x1f) | (neg ? FMT_BIGNEG : FMT_BIGPOS));
   mem_shrinkLast(r, (n as u32) << 2, (n as u32) << 2);
   return r;
 }
@@ -297,7 +297,7 @@ export function p_intAsString(rs: usize): i32 {
     const p = obj_body(s);
     if (neg) store<u8>(p, 45);
     for (let i = n - 1; i >= (neg ? 1 : 0); i--) { store<u8>(p + i, (48 + (v % 10)) as u8); v /= 10; }
-    store<u32>(s, obj_bits(s) | FLAG_ASCII, 4);
+    obj_setBits(s, obj_bits(s) | FLAG_ASCII);
     return ret(rs, s);
   }
   const cap = big_decimalCap((obj_size(a) >> 2) as i32);
@@ -306,7 +306,7 @@ export function p_intAsString(rs: usize): i32 {
   viewA(load<u32>(rs));
   const n = big_toDecimal(aP, aN, aNeg, obj_body(s), st(S_OTHER));
   mem_shrinkLast(s, n as u32, n as u32);
-  store<u32>(s, obj_bits(s) | FLAG_ASCII, 4);
+  obj_setBits(s, obj_bits(s) | FLAG_ASCII);
   return ret(rs, s);
 }
 

@@ -2,6 +2,7 @@
 // family, instVarAt:, instVarAt:put:, instVarNamed:.
 import { BITS16 } from "./bits";
 import { isSymbol16 } from "./symbols";
+import { sym16_text } from "./sym16";
 import { FMT_DOUBLE, FMT_SYMBOL, FMT_STRING, FMT_ARRAY, FMT_FIXED, FMT_CLASS, FMT_BIGPOS, FMT_BIGNEG,
   C_FIXED_SLOTS, C_FIELDS, SO_NIL } from "./layout";
 import { so, stSet, S_SP } from "./vm";
@@ -56,6 +57,7 @@ export function p_hashcode(rs: usize): i32 {
 
 /** Number of arguments a selector takes. */
 export function selectorArity(sel: u32): i32 {
+  if (BITS16) { sel = sym16_text(smallVal(sel)); if (sel == 0) return 0; }   // the Symbol's text
   const n = obj_size(sel) as i32;
   const p = obj_body(sel);
   if (n == 0) return 0;

@@ -3,7 +3,7 @@
 import { BITS16 } from "./bits";
 import { FMT_STRING, FMT_SYMBOL, FLAG_ASCII } from "./layout";
 import { isSmall, smallVal, mkSmall, obj_fmt, obj_size, obj_body, obj_bits, isAscii, mem_newStringRaw,
-  str_setAsciiFlag } from "./memory";
+  str_setAsciiFlag, obj_setBits } from "./memory";
 import { PR_OK, PR_STOP, arg, ret, retBool, prim_failType } from "./prims";
 import { str_hash, sym_internString } from "./symbols";
 import { msg_reset, msg_lit, msg_int, err_raise } from "./errors";
@@ -51,7 +51,7 @@ export function p_concatenate(rs: usize): i32 {
   const b2 = arg(rs, 0);
   memory.copy(obj_body(s), obj_body(a2), na);
   memory.copy(obj_body(s) + na, obj_body(b2), nb);
-  if (isAscii(a2) && isAscii(b2)) store<u32>(s, obj_bits(s) | FLAG_ASCII, 4);
+  if (isAscii(a2) && isAscii(b2)) obj_setBits(s, obj_bits(s) | FLAG_ASCII);
   else str_setAsciiFlag(s);
   return ret(rs, s);
 }
@@ -169,7 +169,7 @@ export function p_substring(rs: usize): i32 {
   if (r == 0) return PR_STOP;
   const s2 = load<u32>(rs);
   memory.copy(obj_body(r), obj_body(s2) + o0, o1 - o0);
-  if (isAscii(s2)) store<u32>(r, obj_bits(r) | FLAG_ASCII, 4);
+  if (isAscii(s2)) obj_setBits(r, obj_bits(r) | FLAG_ASCII);
   else str_setAsciiFlag(r);
   return ret(rs, r);
 }
@@ -180,6 +180,6 @@ export function p_symAsString(rs: usize): i32 {
   if (r == 0) return PR_STOP;
   const s = load<u32>(rs);
   memory.copy(obj_body(r), obj_body(s), n);
-  store<u32>(r, (obj_bits(r) & ~FLAG_ASCII) | (obj_bits(s) & FLAG_ASCII), 4);
+  obj_setBits(r, (obj_bits(r) & ~FLAG_ASCII) | (obj_bits(s) & FLAG_ASCII));
   return ret(rs, r);
 }

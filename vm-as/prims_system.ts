@@ -1,7 +1,7 @@
 // System primitives (spec 4.5).
 import { FMT_STRING, FMT_SYMBOL, FMT_DOUBLE, FMT_BIGPOS, FMT_BIGNEG, SO_NIL, SO_TRUE, SO_GLOBALS, SO_LIBRARY } from "./layout";
 import { so, st, stF, stFSet, stSet, S_SCRATCH, S_SYMBOL_SPARE, S_START_US, S_TICKS_LAST, S_ABORTED, S_FP, S_LINK_LIBRARY, S_SP } from "./vm";
-import { isSmall, smallVal, mkSmall, obj_fmt, obj_size, obj_body, mem_newStringFrom, fitsSmall } from "./memory";
+import { isSmall, smallVal, mkSmall, obj_fmt, obj_size, obj_body, mem_newStringFrom, fitsSmall, slot } from "./memory";
 import { PR_OK, PR_STOP, PR_FRAME, arg, ret, retBool, prim_fail, prim_failType } from "./prims";
 import { requireSymbol } from "./prims_object";
 import { dict_get, dict_put } from "./globals";
@@ -138,9 +138,9 @@ export function p_printStackTrace(rs: usize): i32 {
     msg_reset();
     const m = load<u32>(fp + FH_METHOD);
     if (load<u32>(fp + FH_CLOSURE) != so(SO_NIL)) msg_lit("[] in ");
-    msg_str(load<u32>(load<u32>(m + 12 + 4) + 12 + 4)); // holder name
+    msg_str(slot(slot(m, 1 /* M_HOLDER */), 1 /* C_NAME */)); // holder name
     msg_lit(">>#");
-    const sig = load<u32>(m + 12);
+    const sig = slot(m, 0 /* M_SIGNATURE */);
     if (sig != so(SO_NIL)) msg_str(sig);
     msg_lit("\n");
     io_out(msg_ptr(), msg_len());

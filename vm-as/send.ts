@@ -12,7 +12,7 @@ import {
 import {
   st, stSet, so, rs_push, rs_pop, S_PRIM_DEPTH, S_CACHE, S_FP, S_SP, S_SERIAL, S_STACK_LIMIT, S_STAT_SENDS, stF, stFSet, CACHE_ENTRIES,
 } from "./vm";
-import { slot, setSlot, obj_size, smallVal, mkSmall, classOf, mem_newArray, mh_ncopied, mh_ntemps, SERIAL_MASK } from "./memory";
+import { slot, setSlot, obj_size, smallVal, mkSmall, classOf, mem_newArray, mh_ncopied, mh_ntemps, SERIAL_MASK, mhdr } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES } from "./frame";
 import { err_stackOverflow, err_raise, msg_reset, msg_lit, msg_str } from "./errors";
 import { prim_call, PR_OK, PR_FRAME, PR_STOP } from "./prims";
@@ -64,7 +64,7 @@ export function send_lookup(cls: u32, sel: u32): u32 {
  * Answers PR_FRAME, or PR_STOP after `Stack overflow.`.
  */
 export function send_activate(m: u32, rs: usize, nargs: i32, closure: u32): i32 {
-  const hdr = smallVal(slot(m, M_HEADER));
+  const hdr = mhdr(m);
   const ncopied = mh_ncopied(hdr);
   const ntemps = mh_ntemps(hdr);
   const nil = so(SO_NIL);

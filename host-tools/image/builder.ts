@@ -14,6 +14,22 @@ export interface BuildImageOptions {
   heapBytes: number;
   /** Diagnostics (compile errors); default: collected into the thrown error. */
   stderr?: (b: Uint8Array) => void;
+  /**
+   * Also link classes named only by symbol or string literals (`system load:
+   * #Foo`, `'Foo'`), best effort: one that does not compile is left out.  For
+   * images that cannot link at run time (16-bit memory, docs/16-BIT.md).
+   */
+  linkNamedClasses?: boolean;
+}
+
+/** Class-like names among a method's symbol and string literals (and its blocks'). */
+function namedClassesOf(m: MethodModel, out: Set<string>): void {
+  const visit = (l: LiteralModel): void => {
+    if ((l.kind === "symbol" || l.kind === "string") && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l.value)) out.add(l.value);
+    else if (l.kind === "block") namedClassesOf(l.method, out);
+    else if (l.kind === "array") l.elements.forEach(visit);
+  };
+  m.literals.forEach(visit);
 }
 
 /** Global names a method (and its blocks) reads. */
@@ -48,11 +64,17 @@ export async function buildImage(opts: BuildImageOptions): Promise<Uint8Array> {
   vm.bootstrap();
   if (opts.main !== undefined) {
     const pending: string[] = [];
+    const optional = new Set<string>();
     vm.onCompiled = (_name, tcf) => {
       const model = readClassFile(tcf);
       const names = new Set<string>();
       for (const m of [...model.instanceMethods, ...model.classMethods]) globalsOf(m, names);
       for (const n of names) pending.push(n);
+      if (opts.linkNamedClasses === true) {
+        const named = new Set<string>();
+        for (const m of [...model.instanceMethods, ...model.classMethods]) namedClassesOf(m, named);
+        for (const n of named) if (!names.has(n)) { optional.add(n); pending.push(n); }
+      }
     };
     vm.setLinkToLibrary(true);
     if (findClassFile(opts.main, opts.classPath) === null) fail(`talc: class ${opts.main} not found on the class path`);
@@ -64,7 +86,11 @@ export async function buildImage(opts: BuildImageOptions): Promise<Uint8Array> {
       if (seen.has(n)) continue;
       seen.add(n);
       if (findClassFile(n, opts.classPath) === null) continue;
-      if (vm.loadClassByName(n) < 0) fail(`talc: cannot build an image: class ${n} failed to compile`);
+      if (vm.loadClassByName(n) < 0) {
+        // best effort (16-bit images): loading it at run time fails as it would have
+        if (opts.linkNamedClasses === true || optional.has(n)) continue;
+        fail(`talc: cannot build an image: class ${n} failed to compile`);
+      }
     }
     vm.setLinkToLibrary(false);
     vm.onCompiled = null;

@@ -1,5 +1,5 @@
 // talc build --bits 16, talc inspect on a 16-bit image, the limit refusals,
-// and talc run --bits 16 (refused with a clear message: not implemented yet).
+// and talc run --bits 16 / talc run of a 16-bit image on the 16-bit VM.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -35,10 +35,11 @@ describe("talc build --bits 16", () => {
       const rb = await talc(["inspect", join(t.dir, "bad.img")]);
       expect(rb.status).toBe(1);
       expect(rb.stderr).toMatch(/corrupt image .*CRC-32/);
-      // running it is refused with a message, not a crash
+      // it runs on the 16-bit VM (build/talc16.wasm)
       const run = await talc(["run", out]);
-      expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/16-bit mode/);
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe("Hello from Talc!\n");
     } finally {
       t.cleanup();
     }
@@ -74,13 +75,14 @@ describe("talc build --bits 16", () => {
     }
   });
 
-  it("rejects --bits values other than 16 and 32; run --bits 16 says 16-bit runs are not implemented", async () => {
+  it("rejects --bits values other than 16 and 32; run --bits 16 runs a source program in 16-bit memory", async () => {
     const r = await talc(["build", "--bits", "8", hello, "-o", "/tmp/x.img"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--bits must be 16 or 32/);
     const run = await talc(["run", "--bits", "16", hello]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/does not run 16-bit object memory yet/);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("Hello from Talc!\n");
     const run32 = await talc(["run", "--bits", "32", hello]);
     expect(run32.status).toBe(0);
     expect(run32.stdout).toBe("Hello from Talc!\n");
