@@ -49,7 +49,7 @@ export const buildCommand: CommandDef = {
       throw new CliError(`class '${name}' not found: no ${name}.som in ${classPath.join(":")}`);
     }
     if (o.bits !== undefined && o.bits !== "16" && o.bits !== "32") throw new CliError(`error: --bits must be 16 or 32, not '${o.bits}'\nTry 'talc build --help'.`, 2);
-    let image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b) });
+    let image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b), linkNamedClasses: o.bits === "16" });
     if (o.bits === "16") {
       // lay the image out in 16-bit memory; refuse it when it does not fit the 16-bit limits
       const plan = plan16(readImage(image));

@@ -10,7 +10,10 @@ import type { TalcVM } from "./engine.js";
 import { createVM } from "./vm.js";
 import { bootFromFlash, heapWanted } from "./boot.js";
 import { CliError, plainMessage, readUserFile, type CliIO, type CommandDef } from "./context.js";
-import { isImage16, read16 } from "../image/image16.js";
+import { isImage16, plan16, write16 } from "../image/image16.js";
+import { readImage } from "../image/inspect.js";
+import { buildImage } from "./engine.js";
+import { findClassFile } from "../classpath.js";
 import { classPathOption, heapOption, stackOption, DEFAULT_HEAP_BYTES, DEFAULT_STACK_BYTES } from "./options.js";
 
 interface RunOptions {
@@ -24,14 +27,41 @@ interface RunOptions {
   bits?: string;
 }
 
-/** A well-formed 16-bit image (a damaged one goes to the VM, which names what is wrong). */
-function isValidImage16(bytes: Uint8Array): boolean {
-  if (!isImage16(bytes)) return false;
-  try { read16(bytes); return true; } catch { return false; }
+/** 16-bit memory (docs/16-BIT.md): heap for the objects (the object and page tables come on top) and frame stack. */
+const DEFAULT_HEAP16_BYTES = 2 * 1024 * 1024;
+const STACK16_BYTES = 56 * 1024;
+
+/**
+ * Run a 16-bit image on the 16-bit VM build (build/talc16.wasm).  The VM
+ * validates the image itself; a source program is first built in memory as
+ * `talc build --bits 16` would (refused when it exceeds the 16-bit limits).
+ */
+async function runImage16(io: CliIO, bytes16: Uint8Array, what: string, classPath: string[], args: string[], o: RunOptions): Promise<number> {
+  const heap = o.heap ?? DEFAULT_HEAP16_BYTES;
+  const vm = await createVM(io, classPath, heap, STACK16_BYTES, false, undefined, o.debugVm === true ? "talc16.debug.wasm" : "talc16.wasm");
+  try {
+    vm.loadImage(bytes16);
+  } catch (e) {
+    throw new CliError(`cannot load image '${what}': ${plainMessage(e)}`);
+  }
+  const entry = vm.entry();
+  if (entry === null) throw new CliError(`image '${what}' has no entry class (build it with 'talc build --bits 16 <Main> -o ${what}')`);
+  vm.start([entry, ...args]);
+  return finish(io, vm, o);
 }
 
-/** 16-bit images are built and inspected, but the interpreter does not run them yet (docs/16-BIT.md, "Status"). */
-const NO_16_BIT_RUN = "16-bit mode: this VM does not run 16-bit object memory yet; 'talc build --bits 16' and 'talc inspect' work (docs/16-BIT.md, Status)";
+/** A well-formed 32-bit image (a damaged one goes to the 32-bit VM, which names what is wrong). */
+function isReadable32(bytes: Uint8Array): boolean {
+  try { readImage(bytes); return true; } catch { return false; }
+}
+
+/** The 16-bit image of a 32-bit one; refused with what to shrink when it exceeds the 16-bit limits. */
+function to16(bytes32: Uint8Array, what: string): Uint8Array {
+  const m = readImage(bytes32);
+  const plan = plan16(m);
+  if (plan.errors.length > 0) throw new CliError(`cannot run ${what} in 16-bit memory:\n` + plan.errors.map((e) => `  ${e}`).join("\n"));
+  return write16(m, plan).bytes;
+}
 
 /** Run the started program to its end; with --stats, one summary line on stderr after it. */
 async function finish(io: CliIO, vm: TalcVM, o: RunOptions): Promise<number> {
@@ -47,7 +77,11 @@ async function finish(io: CliIO, vm: TalcVM, o: RunOptions): Promise<number> {
 
 async function runImage(io: CliIO, path: string, args: string[], o: RunOptions): Promise<number> {
   const bytes = readUserFile(io, path, "image");
-  if (isValidImage16(bytes)) throw new CliError(`cannot run '${path}': ${NO_16_BIT_RUN}`);
+  if (isImage16(bytes)) return runImage16(io, bytes, path, buildClassPath(o.classpath, path, io.cwd), args, o);
+  if (o.bits === "16" && isReadable32(bytes)) {
+    // a 32-bit image run in 16-bit memory: laid out as 'talc build --bits 16' would
+    return runImage16(io, to16(bytes, `'${path}'`), path, buildClassPath(o.classpath, path, io.cwd), args, o);
+  }
   // The VM is the authority on what it accepts: it validates the image itself.
   const heap = o.heap ?? Math.max(DEFAULT_HEAP_BYTES, heapWanted(bytes));
   const vm = await createVM(io, buildClassPath(o.classpath, path, io.cwd), heap, o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true);
@@ -63,6 +97,18 @@ async function runImage(io: CliIO, path: string, args: string[], o: RunOptions):
 }
 
 async function runSource(io: CliIO, main: string, args: string[], o: RunOptions): Promise<number> {
+  if (o.bits === "16") {
+    const classPath = buildClassPath(o.classpath, main, io.cwd);
+    const name = mainClassName(main);
+    if (findClassFile(name, classPath) === null) throw new CliError(`class '${name}' not found: no ${name}.som in ${classPath.join(":")}`);
+    let bytes32: Uint8Array;
+    try {
+      bytes32 = await buildImage({ classPath, main: name, heapBytes: DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b), linkNamedClasses: true });
+    } catch (e) {
+      throw new CliError(plainMessage(e));
+    }
+    return runImage16(io, to16(bytes32, name), name, classPath, args, o);
+  }
   const vm = await createVM(io, buildClassPath(o.classpath, main, io.cwd), o.heap ?? DEFAULT_HEAP_BYTES, o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true);
   try {
     vm.bootstrap();
@@ -98,7 +144,6 @@ export const runCommand: CommandDef = {
     if (o.board !== undefined && o.flash === undefined) throw new CliError("error: --board needs --flash <file>\nTry 'talc run --help'.", 2);
     if (o.flash !== undefined) return bootFromFlash(io, positionals, { ...o, flash: o.flash, board: o.board ?? "sim" });
     if (o.bits !== undefined && o.bits !== "16" && o.bits !== "32") throw new CliError(`error: --bits must be 16 or 32, not '${o.bits}'\nTry 'talc run --help'.`, 2);
-    if (o.bits === "16") throw new CliError(NO_16_BIT_RUN);
     const [main, ...args] = positionals;
     if (main === undefined) throw new CliError("error: missing required argument 'main'\nTry 'talc run --help'.", 2);
     return main.endsWith(".img") ? runImage(io, main, args, o) : runSource(io, main, args, o);

@@ -4,10 +4,10 @@ import { CliError, plainMessage, type CliIO } from "./context.js";
 
 /** A VM whose program output goes to `io`, in program order. */
 export async function createVM(io: CliIO, classPath: string[], heapBytes: number, stackBytes: number, debug: boolean,
-                               flash?: TalcVMOptions["flash"]): Promise<TalcVM> {
+                               flash?: TalcVMOptions["flash"], wasmFile?: string): Promise<TalcVM> {
   // The VM host hands over copies (never views of wasm memory).
   try {
-    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, flash, stdout: (b) => io.stdout(b), stderr: (b) => io.stderr(b) });
+    return await TalcVM.create({ heapBytes, stackBytes, classPath, debug, flash, wasmFile, stdout: (b) => io.stdout(b), stderr: (b) => io.stderr(b) });
   } catch (e) {
     throw new CliError(plainMessage(e));
   }
