@@ -182,7 +182,9 @@ class Resolver {
 
 /** Run the image's entry class with `args` on the traced VM; every send recorded against `u`. */
 export function recordSends(u: Universe, o: RecordOptions): Recording {
-  const enc = new TextDecoder();
+  // streaming decoders: a UTF-8 character may straddle two writes
+  const outDec = new TextDecoder();
+  const errDec = new TextDecoder();
   let stdout = "";
   let stderr = "";
   const log = new SendLog();
@@ -212,14 +214,16 @@ export function recordSends(u: Universe, o: RecordOptions): Recording {
     classPath: o.classPath,
     wasmFile: "talc.sim.wasm",
     extraImports: { send_trace: onTrace },
-    stdout: (b) => { stdout += enc.decode(b); },
-    stderr: (b) => { stderr += enc.decode(b); },
+    stdout: (b) => { stdout += outDec.decode(b, { stream: true }); },
+    stderr: (b) => { stderr += errDec.decode(b, { stream: true }); },
   });
   vm.loadImage(o.image);
   const entry = vm.entry();
   if (entry === null) throw new Error("the image has no entry class (build it with 'talc build <Main> -o app.img')");
   vm.start([entry, ...o.args]);
   const status = vm.runSync();
+  stdout += outDec.decode();
+  stderr += errDec.decode();
   return {
     log,
     sites: res.siteCount,
