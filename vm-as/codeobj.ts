@@ -157,6 +157,20 @@ export function c16_install(cls: u32, m: u32): i32 {
 }
 
 /**
+ * The interpreter's send (16-bit VM): the method in the entry for Symbol
+ * `sel` (a tagged SmallInteger) of the code object the receiver's pointer
+ * selects, or 0 when not understood.  A selector no class implements
+ * (number >= the code objects' width) is one compare away from 0.
+ */
+@inline export function c16_method(oop: u32, sel: u32): u32 {
+  const s = sel >> 1;
+  if (s >= m16(M16_SELECTORS)) return 0;
+  const e = m16(M16_CODE) + (((oop >> 6) & ((oop & 1) - 1)) << m16(M16_SHIFT)) + (s << ENTRY_SHIFT);
+  if (load<u8>(e) == (E_EMPTY as u8)) return 0;
+  return load<u16>(e, E_METHOD) as u32;
+}
+
+/**
  * Dispatch as the interpreter does: the entry from the masked pointer; its
  * method oop, or -1 for an empty entry (doesNotUnderstand:arguments:).
  * Records the entry address in M16_LAST_ENTRY.

@@ -31,7 +31,7 @@ import { BITS16 } from "./bits";
 import { m16_init, m16_bytesNeeded, m16, M16_HEAP, M16_HEAP_END, M16_ALLOC } from "./mem16";
 import { c16_init, c16_bytesNeeded } from "./codeobj";
 import { sym16_init, sym16_text } from "./sym16";
-import { image16_load, image16Selectors, image16Symbols } from "./image16";
+import { image16_load, image16Selectors, image16Symbols, I16E_HEAP, I16E_HEADER, I16E_CRC } from "./image16";
 import { strideShiftFor } from "./layout16";
 import { msg_reset, msg_lit, msg_int } from "./errors";
 
@@ -55,8 +55,8 @@ function ensureMemory(end: usize): bool {
 
 /** Set up one VM: heapBytes is the total of both semispaces.  0 = ok, -1 = no memory. */
 export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
+  if (BITS16) return heapBytes < 4096 || stackBytes < 16384 ? -1 : vm_init16(heapBytes, stackBytes);
   if (heapBytes < 65536 || stackBytes < 16384) return -1;
-  if (BITS16) return vm_init16(heapBytes, stackBytes);
   const base: usize = (__heap_base + 63) & ~63;
   const semi = ((heapBytes as u32) >> 1) & ~63;
   let p: usize = base + S_RECORD_BYTES;
@@ -165,9 +165,10 @@ function vm_loadImage16(ptr: usize, len: i32): i32 {
   const r = image16_load(ptr, len);
   if (r < 0) {
     msg_reset();
-    msg_lit("image refused: not a valid 16-bit image (code ");
-    msg_int(r);
-    msg_lit(")");
+    if (r == I16E_HEAP) msg_lit("the 16-bit image needs a larger heap (--heap)");
+    else if (r == I16E_HEADER) msg_lit("not a 16-bit Talc image (magic, word size or length)");
+    else if (r == I16E_CRC) msg_lit("CRC-32 mismatch (corrupt image)");
+    else { msg_lit("corrupt 16-bit image (check "); msg_int(-r); msg_lit(" failed: tables, objects or pointers)"); }
     return -1;
   }
   stSet(S_SPECIALS, r as u32);

@@ -23,6 +23,8 @@ import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
   QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
+import { BITS16 } from "./bits";
+import { c16_method } from "./codeobj";
 import { TRACE_ON, trace_send, trace_flush, TRACE_KIND_SEND, TRACE_KIND_SUPER } from "./trace";
 import { prim_call, PR_OK, P_BLOCK_VALUE, P_BLOCK_VALUE1, P_BLOCK_VALUE2 } from "./prims";
 import { glob_get } from "./globals";
@@ -864,11 +866,19 @@ export function interp_run(budget: i32): i32 {
       // ---- the common send: receiver at rs, sendArgs arguments above it ----------
       const rs = sp - ((sendArgs + 1) << 2);
       const rcvr = load<u32>(rs);
-      const cls = sendCls != 0 ? sendCls : ((rcvr & 1) != 0 ? intCls : obj_class(rcvr));
-      const e = cache + ((((cls >>> 3) ^ (sendSel >>> 2)) & (CACHE_ENTRIES - 1)) * 12);
       let m: u32 = 0;
-      if (load<u32>(e) == cls && load<u32>(e, 4) == sendSel) m = load<u32>(e, 8);
-      else m = send_lookup(cls, sendSel);
+      let cls: u32 = 0;
+      if (BITS16 && sendCls == 0) {
+        // 16-bit memory: one computed entry from the masked receiver pointer
+        // and the selector's number (codeobj.ts) -- no class load, no lookup
+        m = c16_method(rcvr, sendSel);
+        if (TRACE_ON) cls = (rcvr & 1) != 0 ? intCls : obj_class(rcvr);
+      } else {
+        cls = sendCls != 0 ? sendCls : ((rcvr & 1) != 0 ? intCls : obj_class(rcvr));
+        const e = cache + ((((cls >>> 3) ^ (sendSel >>> 2)) & (CACHE_ENTRIES - 1)) * 12);
+        if (load<u32>(e) == cls && load<u32>(e, 4) == sendSel) m = load<u32>(e, 8);
+        else m = send_lookup(cls, sendSel);
+      }
       store<u32>(fp + FH_IP, mkSmall((ip - bc) as i32));
       nsends++;
       if (TRACE_ON) trace_send(cls, sendSel, m, load<u32>(fp + FH_METHOD), ip - bc, sendCls != 0 ? TRACE_KIND_SUPER : TRACE_KIND_SEND);   // sim target only

@@ -4,6 +4,8 @@
 // Cache: CACHE_ENTRIES entries of (class, selector, method), direct-mapped
 // on the two addresses; flushed by every collection (addresses change) and
 // whenever a class is linked.
+import { BITS16 } from "./bits";
+import { c16_method } from "./codeobj";
 import {
   C_SUPERCLASS, C_METHODS, M_SIGNATURE, M_HEADER, M_PRIMITIVE, M_BYTECODE,
   MH_NCOPIED_SHIFT, MH_NTEMPS_SHIFT, BC_RECEIVER, BC_FIXED_SLOTS, BC_METHOD,
@@ -118,7 +120,7 @@ export function send_invoke(m: u32, rs: usize, nargs: i32): i32 {
 export function send_general(rs: usize, sel: u32, nargs: i32, startClass: u32): i32 {
   stFSet(S_STAT_SENDS, stF(S_STAT_SENDS) + 1);
   const cls = startClass != 0 ? startClass : classOf(load<u32>(rs));
-  const m = send_lookup(cls, sel);
+  const m = BITS16 && startClass == 0 ? c16_method(load<u32>(rs), sel) : send_lookup(cls, sel);
   if (TRACE_ON) trace_send(cls, sel, m, 0, 0, startClass != 0 ? TRACE_KIND_VM_SUPER : TRACE_KIND_VM);   // sim target only
   if (m != 0) {
     if (startClass != 0 && !send_checkPrimReceiver(m, load<u32>(rs))) return PR_STOP;
