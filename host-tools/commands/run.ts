@@ -10,7 +10,7 @@ import type { TalcVM } from "./engine.js";
 import { createVM } from "./vm.js";
 import { bootFromFlash, heapWanted } from "./boot.js";
 import { CliError, plainMessage, readUserFile, type CliIO, type CommandDef } from "./context.js";
-import { isImage16, plan16, write16 } from "../image/image16.js";
+import { isImage16, read16, plan16, write16 } from "../image/image16.js";
 import { readImage } from "../image/inspect.js";
 import { buildImage } from "./engine.js";
 import { findClassFile } from "../classpath.js";
@@ -50,6 +50,11 @@ async function runImage16(io: CliIO, bytes16: Uint8Array, what: string, classPat
   return finish(io, vm, o);
 }
 
+/** A 16-bit image whose header, tables and CRC check out (host-tools/image/image16.ts read16). */
+function isReadable16(bytes: Uint8Array): boolean {
+  try { read16(bytes); return true; } catch { return false; }
+}
+
 /** A well-formed 32-bit image (a damaged one goes to the 32-bit VM, which names what is wrong). */
 function isReadable32(bytes: Uint8Array): boolean {
   try { readImage(bytes); return true; } catch { return false; }
@@ -77,7 +82,8 @@ async function finish(io: CliIO, vm: TalcVM, o: RunOptions): Promise<number> {
 
 async function runImage(io: CliIO, path: string, args: string[], o: RunOptions): Promise<number> {
   const bytes = readUserFile(io, path, "image");
-  if (isImage16(bytes)) return runImage16(io, bytes, path, buildClassPath(o.classpath, path, io.cwd), args, o);
+  // a well-formed 16-bit image runs on the 16-bit VM; anything else goes to the 32-bit VM, which names what is wrong
+  if (isImage16(bytes) && isReadable16(bytes)) return runImage16(io, bytes, path, buildClassPath(o.classpath, path, io.cwd), args, o);
   if (o.bits === "16" && isReadable32(bytes)) {
     // a 32-bit image run in 16-bit memory: laid out as 'talc build --bits 16' would
     return runImage16(io, to16(bytes, `'${path}'`), path, buildClassPath(o.classpath, path, io.cwd), args, o);
