@@ -15,6 +15,7 @@
 import type { Events } from "./model.js";
 import { MethodLookup } from "./lookup.js";
 import { classOfEvents, indirectCall, type BuildContext, type TableStats } from "./technique.js";
+import { addr, REGION_STUBS } from "./dcache.js";
 
 export class InlineCache extends MethodLookup {
   override readonly name: string = "ic";
@@ -106,8 +107,10 @@ export class PolymorphicInlineCache extends MethodLookup {
       ev.condTaken++;
     } else if (c.cls.length > 1) {
       classOfEvents(ev, cls === this.ctx.integerClass);
+      const stub = site * (this.ctx.model.picEntries + 1) * this.ctx.model.picCaseBytes;
       for (let k = 0; k < c.cls.length; k++) {
         ev.alu++;
+        this.mem.touch(addr(REGION_STUBS, stub + (k + 1) * this.ctx.model.picCaseBytes), ev);   // the case's code
         if (c.cls[k] === cls) {
           ev.condTaken++;   // the taken beq is the jump into the method
           return c.method[k];

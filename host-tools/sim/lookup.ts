@@ -8,6 +8,7 @@
 // empty slot, load <= 3/4), slot = (hash(sel) + i) & (capacity - 1).
 // Global cache index = fib(class, selector) & (entries - 1), one entry per index.
 import type { Events } from "./model.js";
+import { MemCache, addr, REGION_CLASSES, REGION_DICTS, REGION_GLOBAL_CACHE, CLASS_BYTES } from "./dcache.js";
 import {
   classOfEvents, indirectCall, newBtb, pow2AtLeast, type BuildContext, type TableStats, type Technique,
 } from "./technique.js";
@@ -30,6 +31,9 @@ export class MethodLookup implements Technique {
   /** Probes made by all full lookups (dictionary slots read). */
   probes = 0;
   private readonly dicts: Dictionary[];
+  /** Byte offset of each dictionary in REGION_DICTS (an 8-byte header, then 2 words a slot). */
+  private readonly dictAt: number[];
+  protected readonly mem: MemCache;
   private readonly cacheCls: Int32Array;
   private readonly cacheSel: Int32Array;
   private readonly cacheMethod: Int32Array;
@@ -50,6 +54,13 @@ export class MethodLookup implements Technique {
       }
       return { keys, values };
     });
+    this.dictAt = [];
+    let at = 0;
+    for (const d of this.dicts) {
+      this.dictAt.push(at);
+      at += 8 + d.keys.length * 2 * ctx.model.wordBytes;
+    }
+    this.mem = new MemCache(ctx.model);
     const n = ctx.model.cacheEntries;
     this.cacheBits = Math.log2(n);
     this.cacheCls = new Int32Array(n).fill(-1);
@@ -91,16 +102,21 @@ export class MethodLookup implements Technique {
     for (let c = cls; c >= 0; c = this.ctx.u.classes[c].superId) {
       const d = this.dicts[c];
       const cap = d.keys.length;
+      const w = this.ctx.model.wordBytes;
       ev.loads += 2;
       ev.alu++;
+      this.mem.touch(addr(REGION_CLASSES, c * CLASS_BYTES + 8), ev);   // methods
+      this.mem.touch(addr(REGION_DICTS, this.dictAt[c]), ev);            // capacity
       if (cap > 0) {
         for (let i = selHash(sel) & (cap - 1); ; i = (i + 1) & (cap - 1)) {
           this.probes++;
           ev.alu++;
           ev.loads++;
+          this.mem.touch(addr(REGION_DICTS, this.dictAt[c] + 8 + i * 2 * w), ev);
           if (d.keys[i] === sel) {
             ev.condTaken++;
             ev.loads++;
+            this.mem.touch(addr(REGION_DICTS, this.dictAt[c] + 8 + i * 2 * w + w), ev);
             return d.values[i];
           }
           ev.condNotTaken++;
@@ -111,6 +127,7 @@ export class MethodLookup implements Technique {
         }
       }
       ev.loads++;
+      this.mem.touch(addr(REGION_CLASSES, c * CLASS_BYTES), ev);   // superclass
       ev.condNotTaken++;
       ev.direct++;
     }
@@ -127,15 +144,19 @@ export class MethodLookup implements Technique {
    */
   cachedLookup(cls: number, sel: number, ev: Events): number {
     const e = this.cacheIndex(cls, sel);
+    const w = this.ctx.model.wordBytes;
     ev.alu += 3;
     ev.loads++;
+    this.mem.touch(addr(REGION_GLOBAL_CACHE, e * 3 * w), ev);
     if (this.cacheCls[e] === cls) {
       ev.condNotTaken++;
       ev.alu++;
       ev.loads++;
+      this.mem.touch(addr(REGION_GLOBAL_CACHE, e * 3 * w + w), ev);
       if (this.cacheSel[e] === sel) {
         ev.condNotTaken++;
         ev.loads++;
+        this.mem.touch(addr(REGION_GLOBAL_CACHE, e * 3 * w + 2 * w), ev);
         return this.cacheMethod[e];
       }
     }

@@ -12,6 +12,9 @@
 //   indirect jump / call  instr + taken + indirect   (+ mispredict when predictor = "btb"
 //                                                      and the target differs from the
 //                                                      last one at that call site)
+//   memory-cache miss     memMiss                    (only with memCacheBytes > 0: a
+//                                                      direct-mapped cache over the accesses
+//                                                      to the dispatch structures, dcache.ts)
 //
 // Dispatch cycles of a send = cycles of its whole call sequence minus the
 // cycles of a statically bound call (one direct call: instr + taken).
@@ -44,6 +47,12 @@ export interface CycleModel {
   pageMapEntryBytes: number;
   /** Bytes of one case of a polymorphic inline cache stub (compare + branch). */
   picCaseBytes: number;
+  /** Bytes of a direct-mapped cache in front of the dispatch structures (0: none, every access at the cost above). */
+  memCacheBytes: number;
+  /** Line size of that cache (power of two). */
+  memCacheLineBytes: number;
+  /** Extra cycles of a miss in that cache. */
+  memMiss: number;
 }
 
 /** The default model: an MCU-class in-order core without branch prediction (Cortex-M3/M4-like timings). */
@@ -63,6 +72,9 @@ export const DEFAULT_MODEL: CycleModel = {
   pageObjects: 32,
   pageMapEntryBytes: 2,
   picCaseBytes: 8,
+  memCacheBytes: 0,
+  memCacheLineBytes: 32,
+  memMiss: 0,
 };
 
 /** A deeper pipeline with a branch-target buffer (the kind of processor Driesen, Hölzle and Vitek modelled). */
@@ -81,6 +93,7 @@ export const MODEL_PRESETS: Readonly<Record<string, CycleModel>> = { mcu: DEFAUL
 const NUMERIC_KEYS = [
   "instr", "loadUse", "taken", "indirect", "mispredict", "cacheEntries", "picEntries", "entryBytes",
   "slotBytes", "wordBytes", "pageObjects", "pageMapEntryBytes", "picCaseBytes",
+  "memCacheBytes", "memCacheLineBytes", "memMiss",
 ] as const;
 
 /** Error in a model file: one clear line. */
@@ -131,6 +144,10 @@ export function checkModel(m: CycleModel, source: string): CycleModel {
   const pow2 = (n: number): boolean => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
   if (!pow2(m.cacheEntries) || m.cacheEntries > 1 << 20) throw new ModelError(`${source}: "cacheEntries" must be a power of two up to 1048576`);
   if (!Number.isInteger(m.picEntries) || m.picEntries < 1 || m.picEntries > 64) throw new ModelError(`${source}: "picEntries" must be an integer 1..64`);
+  if (!pow2(m.memCacheLineBytes) || m.memCacheLineBytes > 4096) throw new ModelError(`${source}: "memCacheLineBytes" must be a power of two up to 4096`);
+  if (m.memCacheBytes !== 0 && (!pow2(m.memCacheBytes) || m.memCacheBytes < m.memCacheLineBytes || m.memCacheBytes > 1 << 24)) {
+    throw new ModelError(`${source}: "memCacheBytes" must be 0 or a power of two from memCacheLineBytes up to 16 MiB`);
+  }
   if (!Number.isInteger(m.pageObjects) || m.pageObjects < 1) throw new ModelError(`${source}: "pageObjects" must be an integer >= 1`);
   return m;
 }
@@ -159,8 +176,10 @@ export class Events {
   direct = 0;
   indirect = 0;
   mispredicts = 0;
+  memMisses = 0;
 
   reset(): void {
+    this.memMisses = 0;
     this.alu = 0; this.loads = 0; this.stores = 0; this.condNotTaken = 0; this.condTaken = 0;
     this.direct = 0; this.indirect = 0; this.mispredicts = 0;
   }
@@ -175,7 +194,8 @@ export function cyclesOf(e: Events, m: CycleModel): number {
     e.condTaken * (m.instr + m.taken) +
     e.direct * (m.instr + m.taken) +
     e.indirect * (m.instr + m.taken + m.indirect) +
-    e.mispredicts * m.mispredict;
+    e.mispredicts * m.mispredict +
+    e.memMisses * m.memMiss;
 }
 
 /** Cycles of a statically bound call (one direct call): subtracted from every send. */

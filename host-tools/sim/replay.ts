@@ -31,6 +31,8 @@ export interface TechniqueResult {
   histogram: [number, number][];
   misses: number;
   mispredicts: number;
+  /** Misses in the optional memory cache (model memCacheBytes; 0 without it). */
+  memMisses: number;
   /** Cycles of the whole call (dispatch + the static call every send makes). */
   totalCycles: number;
   tableBytes: number;
@@ -87,6 +89,7 @@ export function replay(def: TechniqueDef, ctx: BuildContext, rec: Recording): Te
   let cycles = 0;
   let staticSends = 0;
   let mispredicts = 0;
+  let memMisses = 0;
   let index = 0;
   rec.log.forEach((cls, sel, method, site, kind) => {
     let got: number;
@@ -99,6 +102,7 @@ export function replay(def: TechniqueDef, ctx: BuildContext, rec: Recording): Te
       got = t.dispatch(cls, sel, site, ev);
       c = cyclesOf(ev, model) - base;
       mispredicts += ev.mispredicts;
+      memMisses += ev.memMisses;
     }
     if (got !== method) {
       throw new DispatchMismatch(
@@ -126,6 +130,7 @@ export function replay(def: TechniqueDef, ctx: BuildContext, rec: Recording): Te
     histogram,
     misses: t.misses,
     mispredicts,
+    memMisses,
     totalCycles: cycles + n * base,
     tableBytes: s.tableBytes,
     slots: s.slots,

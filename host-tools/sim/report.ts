@@ -18,7 +18,8 @@ function pad(s: string, n: number, right = true): string {
 export function modelLine(r: SimReport): string {
   const m = r.model;
   return `model ${m.name}: instr ${m.instr}, loadUse ${m.loadUse}, taken ${m.taken}, indirect ${m.indirect}, ` +
-    `mispredict ${m.mispredict}, predictor ${m.predictor}, cache ${m.cacheEntries} entries, PIC ${m.picEntries} cases`;
+    `mispredict ${m.mispredict}, predictor ${m.predictor}, cache ${m.cacheEntries} entries, PIC ${m.picEntries} cases` +
+    (m.memCacheBytes > 0 ? `, memory cache ${m.memCacheBytes} B (${m.memCacheLineBytes} B lines, miss ${m.memMiss})` : "");
 }
 
 export function formatText(r: SimReport): string {
@@ -33,11 +34,14 @@ export function formatText(r: SimReport): string {
   out.push("");
   const head = [pad("technique", 18, false), pad("cyc/send", 9), pad("p50", 5), pad("p90", 5), pad("p99", 5), pad("max", 5),
     pad("misses", 9), pad("mispred", 9), pad("dispatch cyc", 13), pad("total cyc", 13), pad("table", 11), pad("fill", 9)];
+  const mem = r.model.memCacheBytes > 0;
+  if (mem) head.push(pad("mem miss", 10));
   out.push(head.join(" "));
   for (const t of r.techniques) {
+    const memCol = mem ? [pad(String(t.memMisses), 10)] : [];
     out.push([pad(t.name, 18, false), pad(t.meanCycles.toFixed(2), 9), pad(String(t.p50), 5), pad(String(t.p90), 5),
       pad(String(t.p99), 5), pad(String(t.max), 5), pad(String(t.misses), 9), pad(String(t.mispredicts), 9),
-      pad(String(t.dispatchCycles), 13), pad(String(t.totalCycles), 13), pad(bytes(t.tableBytes), 11), pad(pct(t.fillRate), 9)].join(" "));
+      pad(String(t.dispatchCycles), 13), pad(String(t.totalCycles), 13), pad(bytes(t.tableBytes), 11), pad(pct(t.fillRate), 9), ...memCol].join(" "));
   }
   out.push("");
   out.push("dispatch cycles per send: the call sequence minus a statically bound call; super sends are bound statically (0).");

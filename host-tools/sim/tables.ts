@@ -13,6 +13,7 @@
 // A full row has a column for every selector of BuildContext.selectors;
 // empty entries hold a doesNotUnderstand: stub.
 import type { Events } from "./model.js";
+import { MemCache, addr, REGION_ROWS, REGION_PAGE_MAP, REGION_RD, REGION_COLOR_ROWS, REGION_CLASSES, CLASS_BYTES } from "./dcache.js";
 import {
   classOfEvents, indirectCall, newBtb, pow2AtLeast, type BuildContext, type TableStats, type Technique,
 } from "./technique.js";
@@ -55,11 +56,21 @@ abstract class FullTable implements Technique {
   protected readonly col: Int32Array;
   protected readonly rows: Int32Array[];
   protected readonly btb: Int32Array;
+  protected readonly mem: MemCache;
 
   constructor(protected readonly ctx: BuildContext) {
     this.col = columns(ctx);
     this.rows = fullRows(ctx, this.col);
     this.btb = newBtb(ctx.sites);
+    this.mem = new MemCache(ctx.model);
+  }
+
+  /** Address of the entry (class, sel) in the rows' region (column -1: the row's DNU stub after the last column). */
+  protected entryAddr(cls: number, sel: number): number {
+    const s = this.ctx.selectors.length;
+    const c = sel < this.col.length ? this.col[sel] : -1;
+    const E = this.ctx.model.entryBytes;
+    return addr(REGION_ROWS, cls * (s + 1) * E + (c < 0 ? s : c) * E);
   }
 
   resolve(cls: number, sel: number): number {
@@ -99,6 +110,7 @@ export class CopyDown extends FullTable {
   dispatch(cls: number, sel: number, site: number, ev: Events): number {
     ev.alu++;
     indirectCall(ev, this.btb, site, this.entry(cls, sel), this.ctx.model);
+    this.mem.touch(this.entryAddr(cls, sel), ev);   // fetching the entry's code
     return this.resolve(cls, sel);
   }
 
@@ -128,7 +140,9 @@ export class ClassPage extends FullTable {
   dispatch(cls: number, sel: number, site: number, ev: Events): number {
     ev.alu += 2;
     ev.loads++;
+    this.mem.touch(addr(REGION_PAGE_MAP, cls * this.ctx.model.pageMapEntryBytes), ev);   // the class's (first) page
     indirectCall(ev, this.btb, site, this.entry(cls, sel), this.ctx.model);
+    this.mem.touch(this.entryAddr(cls, sel), ev);
     return this.resolve(cls, sel);
   }
 
@@ -179,6 +193,7 @@ export class RowDisplacement implements Technique {
   private readonly btb: Int32Array;
   private readonly entries: number;
   private readonly rowCount: number;
+  private readonly mem: MemCache;
 
   constructor(private readonly ctx: BuildContext) {
     const { u } = ctx;
@@ -236,6 +251,7 @@ export class RowDisplacement implements Technique {
     this.entries = entries;
     this.rowCount = placed.length;
     this.btb = newBtb(ctx.sites);
+    this.mem = new MemCache(ctx.model);
   }
 
   resolve(cls: number, sel: number): number {
@@ -248,6 +264,8 @@ export class RowDisplacement implements Technique {
     ev.loads += 2;      // class number, entry
     ev.alu += 3;        // offset, scale, base
     const i = (sel < this.offset.length ? this.offset[sel] : 0) + cls;
+    this.mem.touch(addr(REGION_CLASSES, cls * CLASS_BYTES + 20), ev);   // class number
+    this.mem.touch(addr(REGION_RD, i * this.ctx.model.slotBytes), ev);
     // the call goes to whatever method the slot holds (-1: the empty slots' DNU stub)
     indirectCall(ev, this.btb, site, this.method[i], this.ctx.model);
     const hit = this.owner[i] === sel;
@@ -278,6 +296,7 @@ export class Coloring implements Technique {
   private readonly rows: Int32Array[];
   private readonly owners: Int32Array[];
   private readonly btb: Int32Array;
+  private readonly mem: MemCache;
 
   constructor(private readonly ctx: BuildContext) {
     const { u } = ctx;
@@ -314,6 +333,7 @@ export class Coloring implements Technique {
       }
     }
     this.btb = newBtb(ctx.sites);
+    this.mem = new MemCache(ctx.model);
   }
 
   resolve(cls: number, sel: number): number {
@@ -326,6 +346,7 @@ export class Coloring implements Technique {
     classOfEvents(ev, cls === this.ctx.integerClass);
     ev.loads++;
     const k = sel < this.color.length ? this.color[sel] : 0;
+    this.mem.touch(addr(REGION_COLOR_ROWS, (cls * this.colors + Math.min(k, this.colors)) * this.ctx.model.slotBytes), ev);
     // the call goes to whatever method the slot holds (-1: the empty slots' DNU stub)
     indirectCall(ev, this.btb, site, k < this.colors ? this.rows[cls][k] : -1, this.ctx.model);
     const m = this.resolve(cls, sel);

@@ -189,6 +189,30 @@ describe("dispatch cycles in the default model (the sequences of docs/DISPATCH.m
     expect(mispredicts("lookup")).toBe(1);
   });
 
+  it("the optional memory cache: a small one misses when entries of several classes alternate, a large one only when cold", () => {
+    const run = (memCacheBytes: number): { misses: number; cycles: number } => {
+      const u = abc();
+      const model = { ...DEFAULT_MODEL, memCacheBytes, memCacheLineBytes: 8, memMiss: 10 };
+      const t = build("copy-down", ctx(u, model));
+      const ev = new Events();
+      let misses = 0;
+      let cycles = 0;
+      for (let round = 0; round < 4; round++) {
+        for (const k of ["A", "B", "C"]) {
+          ev.reset();
+          t.dispatch(id(u, k), sel(u, "foo"), 0, ev);
+          misses += ev.memMisses;
+          cycles += cyclesOf(ev, model) - staticCallCycles(model);
+        }
+      }
+      return { misses, cycles };
+    };
+    // rows are (3 selectors + stub) × 8 bytes = 32 bytes apart: in an 8-byte, one-line cache every access misses
+    expect(run(8)).toEqual({ misses: 12, cycles: 12 * (1 + 10) });
+    expect(run(1024)).toEqual({ misses: 3, cycles: 12 + 3 * 10 });
+    expect(run(0)).toEqual({ misses: 0, cycles: 12 });
+  });
+
   it("a PIC site with more receiver classes than cases goes megamorphic", () => {
     const u = new Universe();
     u.define("Root", null, ["m"]);
@@ -211,6 +235,9 @@ describe("model files", () => {
     expect(() => parseModel('{"taken": -1}', "m.json")).toThrow(ModelError);
     expect(() => parseModel('{"cacheEntries": 100}', "m.json")).toThrow(/power of two/);
     expect(() => parseModel('{"predictor": "gshare"}', "m.json")).toThrow(/predictor/);
+    expect(() => parseModel('{"memCacheBytes": 3000}', "m.json")).toThrow(/memCacheBytes/);
+    expect(() => parseModel('{"memCacheBytes": 16, "memCacheLineBytes": 32}', "m.json")).toThrow(/memCacheBytes/);
+    expect(() => parseModel('{"memCacheLineBytes": 24}', "m.json")).toThrow(/memCacheLineBytes/);
     expect(() => parseModel("[1]", "m.json")).toThrow(/JSON object/);
     expect(() => parseModel("{", "m.json")).toThrow(/not valid JSON/);
   });
