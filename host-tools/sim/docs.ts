@@ -189,12 +189,15 @@ export async function dispatchDocs(): Promise<{ markdown: string; json: unknown 
   md.push(...sweepTable(all, "Misprediction penalty (pipelined: branch-target buffer)", PIPELINED_MODEL, "mispredict", [0, 2, 4, 8, 16]));
   md.push(...sweepTable(all, "Global cache entries (mcu)", DEFAULT_MODEL, "cacheEntries", [4, 16, 64, 256, 1024]));
   md.push(...sweepTable(all, "PIC cases (mcu)", DEFAULT_MODEL, "picEntries", [1, 2, 4, 8]));
+  const cached: CycleModel = { ...DEFAULT_MODEL, memCacheLineBytes: 16, memMiss: 10 };
+  md.push(...sweepTable(all, "Memory cache bytes (mcu + a direct-mapped cache, 16-byte lines, 10-cycle misses; 0 = none)", cached, "memCacheBytes", [0, 256, 1024, 4096, 16384]));
   const poly = all.filter((r) => r.name === "Richards");
   md.push("### Sensitivity: Richards alone (the polymorphic benchmark)", "");
   md.push(...sweepTable(poly, "Load-use latency (mcu)", DEFAULT_MODEL, "loadUse", [0, 1, 2, 4]));
   md.push(...sweepTable(poly, "Misprediction penalty (pipelined)", PIPELINED_MODEL, "mispredict", [0, 4, 8, 16, 32]));
   md.push(...sweepTable(poly, "Global cache entries (mcu)", DEFAULT_MODEL, "cacheEntries", [4, 16, 64, 256, 1024]));
   md.push(...sweepTable(poly, "PIC cases (mcu)", DEFAULT_MODEL, "picEntries", [1, 2, 4, 8]));
+  md.push(...sweepTable(poly, "Memory cache bytes (as above)", cached, "memCacheBytes", [0, 256, 1024, 4096, 16384]));
   const json = { benchmarks: all.map((r) => r.report), wholeLibrary: whole };
   return { markdown: md.join("\n") + "\n", json };
 }
