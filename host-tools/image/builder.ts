@@ -20,6 +20,11 @@ export interface BuildImageOptions {
    * images that cannot link at run time (16-bit memory, docs/16-BIT.md).
    */
   linkNamedClasses?: boolean;
+  /**
+   * Also link the classes the kernel's genesis classes name (Vector, Pair,
+   * Set, ...), which a VM that cannot link at run time could not load later.
+   */
+  linkKernelClosure?: boolean;
 }
 
 /** Class-like names among a method's symbol and string literals (and its blocks'). */
@@ -61,21 +66,26 @@ export async function buildImage(opts: BuildImageOptions): Promise<Uint8Array> {
     const detail = Buffer.concat(errs).toString("utf8").trimEnd();
     throw new TalcError(detail === "" ? what : `${what}\n${detail}`);
   };
+  const pending: string[] = [];
+  const optional = new Set<string>();
+  const scan = (tcf: Uint8Array): void => {
+    const model = readClassFile(tcf);
+    const names = new Set<string>();
+    for (const m of [...model.instanceMethods, ...model.classMethods]) globalsOf(m, names);
+    for (const n of names) pending.push(n);
+    if (opts.linkNamedClasses === true) {
+      const named = new Set<string>();
+      for (const m of [...model.instanceMethods, ...model.classMethods]) namedClassesOf(m, named);
+      for (const n of named) if (!names.has(n)) { optional.add(n); pending.push(n); }
+    }
+  };
+  // Images that cannot link at run time also need the classes the kernel's
+  // own genesis classes name (Vector, Pair, ...): scan those as they link.
+  if (opts.linkKernelClosure === true) vm.onCompiled = (_name, tcf) => scan(tcf);
   vm.bootstrap();
+  vm.onCompiled = null;
   if (opts.main !== undefined) {
-    const pending: string[] = [];
-    const optional = new Set<string>();
-    vm.onCompiled = (_name, tcf) => {
-      const model = readClassFile(tcf);
-      const names = new Set<string>();
-      for (const m of [...model.instanceMethods, ...model.classMethods]) globalsOf(m, names);
-      for (const n of names) pending.push(n);
-      if (opts.linkNamedClasses === true) {
-        const named = new Set<string>();
-        for (const m of [...model.instanceMethods, ...model.classMethods]) namedClassesOf(m, named);
-        for (const n of named) if (!names.has(n)) { optional.add(n); pending.push(n); }
-      }
-    };
+    vm.onCompiled = (_name, tcf) => scan(tcf);
     vm.setLinkToLibrary(true);
     if (findClassFile(opts.main, opts.classPath) === null) fail(`talc: class ${opts.main} not found on the class path`);
     const r = vm.loadClassByName(opts.main);
