@@ -25,6 +25,7 @@ interface RunOptions {
   debugVm?: boolean;
   stats?: boolean;
   bits?: string;
+  lean?: boolean;
 }
 
 /** 16-bit memory (docs/16-BIT.md): heap for the objects (the object and page tables come on top) and frame stack. */
@@ -109,7 +110,7 @@ async function runSource(io: CliIO, main: string, args: string[], o: RunOptions)
     if (findClassFile(name, classPath) === null) throw new CliError(`class '${name}' not found: no ${name}.som in ${classPath.join(":")}`);
     let bytes32: Uint8Array;
     try {
-      bytes32 = await buildImage({ classPath, main: name, heapBytes: DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b), linkNamedClasses: true });
+      bytes32 = await buildImage({ classPath, main: name, heapBytes: DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b), linkNamedClasses: true, linkKernelClosure: o.lean !== true });
     } catch (e) {
       throw new CliError(plainMessage(e));
     }
@@ -140,6 +141,7 @@ export const runCommand: CommandDef = {
       .addOption(stackOption())
       .option("--debug-vm", "use the debug build of the VM (build/talc.debug.wasm)")
       .option("--bits <n>", "object memory: 32 (default) or 16 (docs/16-BIT.md)")
+      .option("--lean", "with --bits 16: link only the classes the program names, not those the kernel names (smaller heap)")
       .option("--stats", "after the program, print bytecodes, sends, collections and time on stderr")
       .option("--flash <file>", "boot a simulated board from this flash file (see 'talc flash-file'); no <main>")
       .option("--board <name>", "board of the flash file: boards/<name>/board.json (default sim)")
