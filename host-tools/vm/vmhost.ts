@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { packageRoot, findClassFile } from "../classpath.js";
-import { parseClass, generateClassFile, CompileError } from "../compiler/index.js";
+import { parseClass, generateClassFile, CompileError, type ClassAst } from "../compiler/index.js";
 import { GENESIS_CLASS_NAMES } from "../../vm-as/layout.js";
 import { flashImports, flashSetupArgs } from "../flash/device.js";
 import type { Board } from "../flash/board.js";
@@ -97,6 +97,9 @@ function wasmModule(file: string): WebAssembly.Module {
 export class TalcVM {
   private ex!: TalcExports;
   private readonly classPath: string[];
+  /** Classes being compiled and linked right now, outermost first (superclass cycle detection). */
+  private readonly loading: string[] = [];
+  private readonly loadingAst = new Map<string, { path: string; source: string; ast: ClassAst }>();
   private readonly out: (b: Uint8Array) => void;
   private readonly err: (b: Uint8Array) => void;
   /** Set when a compile error was reported (the run ends with status 1). */
@@ -204,9 +207,19 @@ export class TalcVM {
   compileAndLink(name: string): number {
     const path = findClassFile(name, this.classPath);
     if (path === null) return 0;
+    if (this.loading.includes(name)) {
+      // A superclass chain that comes back to a class still being loaded.
+      // (Without this check each link would load the next one until the host stack overflows.)
+      this.loading.push(name);
+      this.printErr(this.cycleMessage(name));
+      this.loading.pop();
+      return -1;
+    }
+    this.loading.push(name);
     try {
       const source = readFileSync(path, "utf8");
       const ast = parseClass(source, path);
+      this.loadingAst.set(name, { path, source, ast });
       let sup: { instanceFields: string[]; classFields: string[] } | null = null;
       if (!ast.superIsNil) {
         const superName = ast.superName ?? "Object";
@@ -232,7 +245,24 @@ export class TalcVM {
       else if (e instanceof Error) this.printErr(`${path}: ${e.message}`);
       else this.printErr(`${path}: ${String(e)}`);
       return -1;
+    } finally {
+      this.loading.pop();
+      this.loadingAst.delete(name);
     }
+  }
+
+  /**
+   * `file:line:col: superclass cycle: A -> B -> A` at the superclass name of
+   * the first class of the cycle (spec 2.6 rule 3), with its line and a caret.
+   */
+  private cycleMessage(name: string): string {
+    const cycle = this.loading.slice(this.loading.indexOf(name));
+    const first = this.loadingAst.get(name);
+    const detail = `superclass cycle: ${cycle.join(" -> ")}`;
+    if (first === undefined || first.ast.superPos === null) return `${findClassFile(name, this.classPath) ?? name}: ${detail}`;
+    const pos = first.ast.superPos;
+    const line = first.source.split(/\r?\n/)[pos.line - 1] ?? "";
+    return new CompileError(first.path, pos.line, pos.col, detail, line).format();
   }
 
   private loadClassImport(name: string): number {
