@@ -1,6 +1,6 @@
 // System primitives (spec 4.5).
-import { FMT_STRING, FMT_SYMBOL, FMT_DOUBLE, FMT_BIGPOS, FMT_BIGNEG, SO_NIL, SO_TRUE, SO_GLOBALS, SO_LIBRARY } from "./layout";
-import { so, st, stF, stFSet, stSet, S_SCRATCH, S_SYMBOL_SPARE, S_START_US, S_TICKS_LAST, S_ABORTED, S_FP, S_LINK_LIBRARY, S_SP } from "./vm";
+import { FMT_STRING, FMT_SYMBOL, FMT_DOUBLE, FMT_BIGPOS, FMT_BIGNEG, SO_NIL, SO_TRUE, SO_GLOBALS, SO_LIBRARY, C_SUPERCLASS, C_NAME } from "./layout";
+import { so, st, stF, stFSet, stSet, rs_push, rs_pop, S_SCRATCH, S_SYMBOL_SPARE, S_START_US, S_TICKS_LAST, S_ABORTED, S_FP, S_LINK_LIBRARY, S_SP } from "./vm";
 import { isSmall, smallVal, mkSmall, obj_fmt, obj_size, obj_body, mem_newStringFrom, fitsSmall, slot } from "./memory";
 import { PR_OK, PR_STOP, PR_FRAME, arg, ret, retBool, prim_fail, prim_failType } from "./prims";
 import { requireSymbol } from "./prims_object";
@@ -55,6 +55,31 @@ export function p_loadFile(rs: usize): i32 {
 }
 
 /**
+ * Bind, outermost first, every superclass of library class `sym` that is in
+ * the library but not a global yet.  Each round walks the chain afresh:
+ * binding allocates, and the collector moves objects.
+ */
+function bindLibrarySuperclasses(sym: u32): bool {
+  const nil = so(SO_NIL);
+  let pending: u32 = 1;
+  while (pending != 0) {
+    pending = 0;
+    let c = slot(dict_get(SO_LIBRARY, sym), C_SUPERCLASS);
+    while (c != nil) {
+      const name = slot(c, C_NAME);
+      if (dict_get(SO_GLOBALS, name) == 0 && dict_get(SO_LIBRARY, name) == c) pending = name;
+      c = slot(c, C_SUPERCLASS);
+    }
+    if (pending == 0) break;
+    rs_push(sym);
+    const ok = dict_put(SO_GLOBALS, pending, dict_get(SO_LIBRARY, pending));
+    sym = rs_pop();
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
  * Load class `sym` as System>>load: does: bound global, else the library
  * (bound now), else the host's load_class.  Answers the class, 0 when there
  * is none, -1 when the VM must stop (compile error reported, or out of memory).
@@ -65,7 +90,12 @@ export function sys_loadClass(sym: u32): i32 {
   const l = dict_get(SO_LIBRARY, sym);
   if (l != 0 && st(S_LINK_LIBRARY) != 0) return l as i32;   // image building: stay unbound
   if (l != 0) {
-    if (!dict_put(SO_GLOBALS, sym, l)) return -1;
+    // As loading from source does (a superclass is loaded, and bound, before
+    // its subclass), bind the library superclasses that are not globals yet.
+    rs_push(sym);
+    const ok = bindLibrarySuperclasses(sym);
+    sym = rs_pop();
+    if (!ok || !dict_put(SO_GLOBALS, sym, dict_get(SO_LIBRARY, sym))) return -1;
     return dict_get(SO_GLOBALS, sym) as i32;
   }
   const n = obj_size(sym) as i32;

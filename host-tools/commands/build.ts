@@ -39,7 +39,7 @@ export const buildCommand: CommandDef = {
       .option("-v, --verbose", "print what was written")
       .option("--dispatch <name>", `send dispatch technique recorded in the image (talc sim; docs/DISPATCH.md): ${TECHNIQUE_NAMES.join(", ")}`)
       .option("--bits <n>", "object memory: 32 (default) or 16 (docs/16-BIT.md)")
-      .option("--lean", "with --bits 16: link only the classes the program names, not those the kernel names (smaller heap)")
+      .option("--lean", "link only the classes the program names, not those the kernel names (smaller image; a device without a compiler cannot load the others later)")
       .addHelpText("after", "\nExample:\n  talc build examples/Hello.som -o hello.img && talc run hello.img\n");
   },
   async run(io: CliIO, positionals: string[], opts: Record<string, unknown>): Promise<number> {
@@ -51,7 +51,7 @@ export const buildCommand: CommandDef = {
       throw new CliError(`class '${name}' not found: no ${name}.som in ${classPath.join(":")}`);
     }
     if (o.bits !== undefined && o.bits !== "16" && o.bits !== "32") throw new CliError(`error: --bits must be 16 or 32, not '${o.bits}'\nTry 'talc build --help'.`, 2);
-    let image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b), linkNamedClasses: o.bits === "16", linkKernelClosure: o.bits === "16" && o.lean !== true });
+    let image = await buildImage({ classPath, main: name, heapBytes: o.heap ?? DEFAULT_HEAP_BYTES, stderr: (b) => io.stderr(b), linkNamedClasses: true, linkKernelClosure: o.lean !== true });
     if (o.bits === "16") {
       // lay the image out in 16-bit memory; refuse it when it does not fit the 16-bit limits
       const plan = plan16(readImage(image));
