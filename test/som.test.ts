@@ -122,7 +122,9 @@ describe("SOM programs with a small heap (--heap 512k)", () => {
 
 // The same programs built into an image (talc build) and run from it: the
 // kernel and the program's classes go through snapshot and load.
-const IMAGE_PROGRAMS = ["Closures", "IntegerBig", "DoubleBulk", "MiniBenchmarks", "Reflection", "SuperSends", "EscapedBlockOverride", "RunArgs"];
+// ClassLoading: classes named only by symbol literals are in the image, and
+// binding a library class binds its library superclasses first.
+const IMAGE_PROGRAMS = ["Closures", "IntegerBig", "DoubleBulk", "MiniBenchmarks", "Reflection", "SuperSends", "EscapedBlockOverride", "RunArgs", "ClassLoading"];
 
 describe("SOM programs run from a built image", () => {
   for (const name of IMAGE_PROGRAMS) {
