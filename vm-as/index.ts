@@ -29,7 +29,7 @@ import { image_snapshot, image_load } from "./image";
 import { vm_scratchGrow } from "./scratch";
 import { BITS16 } from "./bits";
 import { m16_init, m16_bytesNeeded, m16, M16_HEAP, M16_HEAP_END, M16_ALLOC } from "./mem16";
-import { c16_init, c16_bytesNeeded } from "./codeobj";
+import { c16_init, c16_bytesNeeded, M16_CODE, M16_SHIFT } from "./codeobj";
 import { sym16_init, sym16_text } from "./sym16";
 import { image16_load, image16Selectors, image16Symbols, I16E_HEAP, I16E_HEADER, I16E_CRC } from "./image16";
 import { strideShiftFor } from "./layout16";
@@ -375,3 +375,7 @@ export function vm_loadImage(ptr: usize, len: i32): i32 {
   if (r == 0) computeFastMask();
   return r;
 }
+
+/** 16-bit VM: address of the code objects (page 0's) and log2 of their stride; 0 in the 32-bit VM (docs/16-BIT.md). */
+export function vm_codeBase16(): i32 { return BITS16 ? m16(M16_CODE) as i32 : 0; }
+export function vm_codeShift16(): i32 { return BITS16 ? m16(M16_SHIFT) as i32 : 0; }
