@@ -105,13 +105,16 @@ export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
 
 /**
  * 16-bit memory (docs/16-BIT.md): the same record, buffers and frame stack
- * (at most 56 KB: closures keep their home frame as a 15-bit word offset),
+ * (at most STACK16_MAX bytes; closures name their home by activation serial,
+ * not by address, so the encoding does not bound it),
  * then the 16-bit object memory (mem16.ts: tables + heapBytes of heap), a
  * bigint scratch area (S_OTHER), and the scratch buffer.  The code objects
  * are placed at load time (their size depends on the image's selectors).
  */
+/** Largest 16-bit frame stack: 1 MiB, room for more than 20 000 activations of a one-argument method. */
+const STACK16_MAX: i32 = 1024 * 1024;
 function vm_init16(heapBytes: i32, stackBytes: i32): i32 {
-  if (stackBytes > 56 * 1024) stackBytes = 56 * 1024;
+  if (stackBytes > STACK16_MAX) stackBytes = STACK16_MAX;
   const base: usize = (__heap_base + 63) & ~63;
   let p: usize = base + S_RECORD_BYTES;
   const msg = p; p += MSG_BYTES;

@@ -19,7 +19,7 @@ import {
 import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_STAT_SENDS, S_FASTMASK, S_CACHE, S_STACK_LIMIT,
   S_GC_COUNT, S_SERIAL, S_DBLMASK, CACHE_ENTRIES } from "./vm";
 import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray, mem_newDoubleNoGC, fslot, fsetSlot, bslot, obj_body, obj_class, dbl_val,
-  fitsSmall, fitsSmall32, SERIAL_MASK, mhdr, mh_nargs, mh_ncopied, mh_ntemps, mh_nonlocal, home_enc, home_dec } from "./memory";
+  fitsSmall, fitsSmall32, SERIAL_MASK, mhdr, mh_nargs, mh_ncopied, mh_ntemps, mh_nonlocal, home_enc, home_dec, home16_lo, home16_hi, home16_serial } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
   QUICK_SELF, QUICK_TRUE, QUICK_FALSE, QUICK_NIL, QUICK_GET, QUICK_SET } from "./frame";
 import { send_general, send_lookup, send_dnu, send_activate } from "./send";
@@ -45,8 +45,14 @@ function interp_makeClosure(litIndex: i32, ncopied: i32): bool {
   setSlot(c, BC_METHOD, bm);
   setSlot(c, BC_RECEIVER, load<u32>(lp - 4));
   if (outer == so(SO_NIL)) {
-    setSlot(c, BC_HOME, home_enc(fp));
-    setSlot(c, BC_HOME_SERIAL, load<u32>(fp + FH_SERIAL));
+    if (BITS16) {
+      const hs = smallVal(load<u32>(fp + FH_SERIAL)) as u32;
+      setSlot(c, BC_HOME, home16_lo(hs));
+      setSlot(c, BC_HOME_SERIAL, home16_hi(hs));
+    } else {
+      setSlot(c, BC_HOME, home_enc(fp));
+      setSlot(c, BC_HOME_SERIAL, load<u32>(fp + FH_SERIAL));
+    }
   } else {
     setSlot(c, BC_HOME, slot(outer, BC_HOME));
     setSlot(c, BC_HOME_SERIAL, slot(outer, BC_HOME_SERIAL));
@@ -72,13 +78,27 @@ function interp_makeClosure(litIndex: i32, ncopied: i32): bool {
 function interp_nonLocalReturn(fp: u32, result: u32): void {
   const closure = load<u32>(fp + FH_CLOSURE);
   if (closure == so(SO_NIL)) { doReturn(fp, result); return; }
-  const home = home_dec(slot(closure, BC_HOME));
-  const serial = slot(closure, BC_HOME_SERIAL);
-  let f = fp;
-  while (f != 0 && f > home) f = smallVal(load<u32>(f + FH_CALLER)) as u32;
-  if (f == home && f != 0 && load<u32>(f + FH_SERIAL) == serial) {
-    doReturn(home, result);
-    return;
+  if (BITS16) {
+    // the home is the method frame on the caller chain with the closure's serial
+    const hs = home16_serial(slot(closure, BC_HOME), slot(closure, BC_HOME_SERIAL));
+    const nil = so(SO_NIL);
+    let h = smallVal(load<u32>(fp + FH_CALLER)) as u32;
+    while (h != 0) {
+      if ((smallVal(load<u32>(h + FH_SERIAL)) as u32) == hs && hs != 0 && load<u32>(h + FH_CLOSURE) == nil) {
+        doReturn(h, result);
+        return;
+      }
+      h = smallVal(load<u32>(h + FH_CALLER)) as u32;
+    }
+  } else {
+    const home = home_dec(slot(closure, BC_HOME));
+    const serial = slot(closure, BC_HOME_SERIAL);
+    let f = fp;
+    while (f != 0 && f > home) f = smallVal(load<u32>(f + FH_CALLER)) as u32;
+    if (f == home && f != 0 && load<u32>(f + FH_SERIAL) == serial) {
+      doReturn(home, result);
+      return;
+    }
   }
   // escaped: send escapedBlock: to the self of the frame that invoked the block
   const caller = smallVal(load<u32>(fp + FH_CALLER)) as u32;

@@ -39,20 +39,31 @@ import { BITS16_FORMAT_MASK } from "./layout16";
   return v >= -0x40000000 && v <= 0x3fffffff;
 }
 /**
- * A closure's home frame as a SmallInteger (BC_HOME).  32-bit: the frame
- * address.  16-bit: the word offset in the frame stack (15 bits: the 16-bit
- * VM's frame stack is at most 64 KB, vm_init).
+ * A closure's home frame as a SmallInteger (BC_HOME).  32-bit only: the frame
+ * address, checked together with the activation serial (BC_HOME_SERIAL).
  */
-@inline export function home_enc(fp: u32): u32 {
-  if (BITS16) return mkSmall(((fp - st(S_STACK_BASE)) >> 2) as i32);
-  return mkSmall(fp as i32);
+@inline export function home_enc(fp: u32): u32 { return mkSmall(fp as i32); }
+@inline export function home_dec(v: u32): u32 { return smallVal(v) as u32; }
+/**
+ * 16-bit: a closure identifies its home by the activation serial alone, a
+ * 30-bit number split over its two 15-bit slots (no frame address, so the
+ * frame stack has no size limit from the encoding):
+ *
+ *   BC_HOME        = serial bits 0..14  (as a 15-bit SmallInteger pattern)
+ *   BC_HOME_SERIAL = serial bits 15..29
+ *
+ * Serials are handed out by one counter for every frame that can be a home
+ * and wrap only after 2^30 - 1 activations (as in 32-bit mode), so a frame on
+ * the current chain with that serial IS the home activation: a dead home
+ * never matches a live frame (interp_nonLocalReturn).
+ */
+@inline export function home16_lo(serial: u32): u32 { return mkSmall(((serial << 17) as i32) >> 17); }
+@inline export function home16_hi(serial: u32): u32 { return mkSmall((((serial >> 15) << 17) as i32) >> 17); }
+@inline export function home16_serial(lo: u32, hi: u32): u32 {
+  return ((smallVal(lo) as u32) & 0x7fff) | (((smallVal(hi) as u32) & 0x7fff) << 15);
 }
-@inline export function home_dec(v: u32): u32 {
-  if (BITS16) return st(S_STACK_BASE) + ((smallVal(v) as u32) << 2);
-  return smallVal(v) as u32;
-}
-/** Activation serial numbers wrap below this mask (they are stored in closures as SmallIntegers). */
-export const SERIAL_MASK: u32 = BITS16 ? 0x3fff : 0x3fffffff;
+/** Activation serial numbers wrap below this mask (frames keep them as SmallIntegers). */
+export const SERIAL_MASK: u32 = 0x3fffffff;
 /** Largest non-negative SmallInteger, as a mask (hash values). */
 export const SMALL_MASK: i32 = BITS16 ? 0x3fff : 0x3fffffff;
 

@@ -30,7 +30,7 @@ interface RunOptions {
 
 /** 16-bit memory (docs/16-BIT.md): heap for the objects (the object and page tables come on top) and frame stack. */
 const DEFAULT_HEAP16_BYTES = 2 * 1024 * 1024;
-const STACK16_BYTES = 56 * 1024;
+const STACK16_BYTES = 1024 * 1024;
 
 /**
  * Run a 16-bit image on the 16-bit VM build (build/talc16.wasm).  The VM

@@ -12,7 +12,7 @@
 // each is a name printed as its symbol number, or what follows from one.
 //
 // Programs beyond the 16-bit limits must fail the documented way instead:
-// LIMITS below (frame stack, 32K object pointers, 65 535-slot objects).
+// LIMITS below (32K object pointers, 65 535-slot objects).
 import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -24,8 +24,6 @@ const OUT16 = join(import.meta.dirname, "out16");
 
 /** Programs that exceed a 16-bit limit: the last stderr line they must end with, and why. */
 const LIMITS: Record<string, { last: string; why: string }> = {
-  DeepGc: { last: "Stack overflow.", why: "recursion 5000 deep: the 16-bit frame stack is 56 KB" },
-  Recursion: { last: "Stack overflow.", why: "recursion 10000 deep: the 16-bit frame stack is 56 KB" },
   GcStress: { last: "Out of memory.", why: "keeps 50 000 Strings alive: more than 32K object pointers" },
   LargeCollections: { last: "Out of memory.", why: "a Vector of 100 000 elements: an object has at most 65 535 slots" },
 };
