@@ -9,7 +9,8 @@
 import { BITS16 } from "./bits";
 import { sym16_lookup, sym16_intern, sym16_text, S16_FULL } from "./sym16";
 import { m16, M16_SYMTAB } from "./mem16";
-import { FMT_SYMBOL, FLAG_ASCII, HASH_SHIFT, SO_SYMBOL_TABLE, SO_CLASS_SYMBOL, SO_NIL, FORMAT_MASK } from "./layout";
+import { FMT_SYMBOL, FLAG_ASCII, HASH_SHIFT, SO_SYMBOL_TABLE, SO_CLASS_SYMBOL, SO_NIL, FORMAT_MASK, SO_GLOBALS } from "./layout";
+import { dict_binding } from "./globals";
 import { so, soSet, rs_push, rs_pop } from "./vm";
 import {
   slot, setSlot, obj_size, obj_body, obj_hash, obj_bits, mem_alloc, mem_newArray, smallVal, mkSmall, str_setAsciiFlag,
@@ -96,13 +97,28 @@ function sym_intern16(s: u32): u32 {
   rs_push(s);
   const n = sym16_intern(s);
   rs_pop();
-  if (m16(M16_SYMTAB) != so(SO_SYMBOL_TABLE)) soSet(SO_SYMBOL_TABLE, m16(M16_SYMTAB));
+  const old = so(SO_SYMBOL_TABLE);
+  if (m16(M16_SYMTAB) != old) { soSet(SO_SYMBOL_TABLE, m16(M16_SYMTAB)); sym16_rebindGlobal(old); }
   if (n < 0) {
     if (n == S16_FULL) { msg_set("Out of symbols: a 16-bit image has 16384."); err_raise(); }
     else err_outOfMemory();
     return 0;
   }
   return mkSmall(n);
+}
+
+// "SymbolTable": the global every 16-bit image binds to the SymbolTable (image16.ts).
+const SYMBOL_TABLE_NAME = memory.data<u8>([83, 121, 109, 98, 111, 108, 84, 97, 98, 108, 101]);
+
+/**
+ * 16-bit: the SymbolTable grew into a new Array (sym16_intern); the global
+ * SymbolTable, while still bound to the old one, follows.  No allocation.
+ */
+function sym16_rebindGlobal(old: u32): void {
+  const n = sym16_lookup(SYMBOL_TABLE_NAME, 11);
+  if (n < 0) return;
+  const b = dict_binding(SO_GLOBALS, mkSmall(n));
+  if (b != 0 && slot(b, 1) == old) setSlot(b, 1, so(SO_SYMBOL_TABLE));
 }
 
 /** Intern bytes that do NOT live in the heap.  0 on out of memory. */

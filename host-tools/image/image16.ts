@@ -58,7 +58,16 @@ export interface Plan16 {
   fillRate: number;
   /** Limit violations, each saying what to shrink; empty = the image fits. */
   errors: string[];
+  /**
+   * Number of the symbol `SymbolTable`: the global of that name is bound to
+   * the SymbolTable (docs/16-BIT.md).  The writer adds the symbol (a String
+   * of the table) when the 32-bit image has none, and the binding.
+   */
+  symbolTableName: number;
 }
+
+/** The global bound to the SymbolTable in every 16-bit image. */
+export const SYMBOL_TABLE_GLOBAL = "SymbolTable";
 
 export function fitsSmall16(v: number): boolean {
   return v >= BITS16_SMALL_MIN && v <= BITS16_SMALL_MAX;
@@ -140,6 +149,10 @@ export function plan16(m: ImageModel): Plan16 {
   for (const o of m.objects) {
     if (o.format === FMT_SYMBOL && !symbolNumber.has(o.oop)) { symbolNumber.set(o.oop, symbols.length); symbols.push(textOf(m, o.oop) ?? ""); }
   }
+  // the global SymbolTable's name (its text is added below when new)
+  let symbolTableName = symbols.indexOf(SYMBOL_TABLE_GLOBAL);
+  const addedSymbolTableName = symbolTableName < 0;
+  if (addedSymbolTableName) { symbolTableName = symbols.length; symbols.push(SYMBOL_TABLE_GLOBAL); }
   if (symbols.length > BITS16_MAX_SYMBOLS) {
     errors.push(`the program uses ${symbols.length} symbols (${selectorCount} selectors) but a 16-bit image has room for ` +
       `${BITS16_MAX_SYMBOLS} (SmallIntegers 0..${BITS16_MAX_SYMBOLS - 1}): use fewer distinct selectors, symbol literals and class names`);
@@ -180,9 +193,12 @@ export function plan16(m: ImageModel): Plan16 {
       if (!fits) { boxed++; bump(integerClass); heapBytes += obj(4); }   // one u32 limb: 32-bit SmallIntegers have 31 bits
     }
   }
+  // the text of an added SymbolTable name, and the global's binding (a 2-slot Array)
+  if (addedSymbolTableName) { bump(stringClass); heapBytes += obj(SYMBOL_TABLE_GLOBAL.length); }
   // SymbolTable: an Array of N Strings, plus its intern index (u16 per bucket, power of two >= 2N).
   const arrayClass = objectAt(m, symTableOop)?.classOop ?? 0;
-  bump(arrayClass, 2);
+  bump(arrayClass, 3);
+  heapBytes += obj(4);
   let buckets = 1;
   while (buckets < 2 * symbols.length) buckets <<= 1;
   heapBytes += obj(2 * symbols.length) + obj(2 * buckets);
@@ -228,7 +244,7 @@ export function plan16(m: ImageModel): Plan16 {
     heapBytes,
     objectTableBytes: 4 * pageClass.length * BITS16_PAGE_SIZE,
     pageTableBytes: 2 * pageClass.length,
-    strideShift, codeObjectBytes, fillRate, errors,
+    strideShift, codeObjectBytes, fillRate, errors, symbolTableName,
   };
 }
 
@@ -307,6 +323,17 @@ export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
     oopMap.set(o.oop, take(o.classOop));
   }
   const symbolTable16 = take(objectAt(m, symTableOop)!.classOop);
+  // the global SymbolTable: its name's String when the 32-bit image has no such symbol, its binding
+  const enc0 = new TextEncoder();
+  const addedNames: Out[] = [];
+  for (let n = 0; n < plan.symbols.length; n++) {
+    if (symbolStrings[n] !== undefined) continue;
+    const text = enc0.encode(plan.symbols[n]);
+    symbolStrings[n] = take(stringClass);
+    addedNames.push({ oop: symbolStrings[n], fmt: 2 /* FMT_STRING */, flags: 0x20 /* ASCII */, size: text.length, body: text });
+  }
+  const binding16 = take(objectAt(m, symTableOop)!.classOop);
+  const symbolTableKey = ((plan.symbolTableName << 1) | 1) & 0xffff;
   const map = (v: number): number => {
     const r = oopMap.get(v);
     if (r === undefined) throw new Error(`dangling oop ${v}`);
@@ -322,14 +349,26 @@ export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
     const cap = o.size - 1;
     const mask = cap - 1;
     const out = [slots[0], ...new Array<number>(cap).fill(nil16)];
+    const keys: number[] = [];
     for (let i = 1; i <= cap; i++) {
       const b32 = slot(m, o, i);
       const b = objectAt(m, b32);
       if (b === null || b.size < 2) continue;
       const key = map(slot(m, b, 0));
+      keys.push(key);
       let k = (key >> 1) & mask;
       while (out[1 + k] !== nil16) k = (k + 1) & mask;
       out[1 + k] = slots[i];
+    }
+    if (o.oop === specialObject(m, SO_GLOBALS)) {
+      // bind SymbolTable unless the program binds that name itself
+      if (!keys.includes(symbolTableKey)) {
+        let k = (symbolTableKey >> 1) & mask;
+        for (let j = 0; j < cap && out[1 + k] !== nil16; j++) k = (k + 1) & mask;
+        if (out[1 + k] !== nil16) throw new Error("the globals dictionary has no free slot for SymbolTable");
+        out[1 + k] = binding16;
+        out[0] = ((((out[0] & 0xffff) >> 1) + 1) << 1 | 1) & 0xffff;
+      }
     }
     for (let i = 0; i < out.length; i++) slots[i] = out[i];
   };
@@ -365,6 +404,8 @@ export function write16(m: ImageModel, plan: Plan16 = plan16(m)): Image16 {
     if (dictionaries.has(o.oop)) rehashDictionary(o, slots);
     outs.push({ oop: oopMap.get(o.oop)!, fmt: o.format, flags: 0, size: o.size, body: slots });
   }
+  outs.push(...addedNames);
+  outs.push({ oop: binding16, fmt: 1 /* FMT_ARRAY */, flags: 0, size: 2, body: [symbolTableKey, symbolTable16] });
   // The SymbolTable: symbol number → String.
   outs.push({ oop: symbolTable16, fmt: 1 /* FMT_ARRAY */, flags: 0, size: plan.symbols.length, body: symbolStrings });
   void enc;
