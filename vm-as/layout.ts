@@ -84,7 +84,7 @@ export const MH_MAXSTACK_SHIFT: i32 = 26; // unused in header; max stack lives i
 // ---- Block closures (FMT_CLOSURE), class Block1/Block2/Block3 -------------
 export const BC_METHOD: i32 = 0;     // block method
 export const BC_RECEIVER: i32 = 1;   // self of the home method
-export const BC_HOME: i32 = 2;       // SmallInteger: home frame address (method activation)
+export const BC_HOME: i32 = 2;       // SmallInteger: home frame address (32-bit memory; 16-bit memory: serial bits 0-14)
 export const BC_HOME_SERIAL: i32 = 3; // SmallInteger: serial number of that activation (16-bit memory: serial bits 15-29)
 export const BC_FIXED_SLOTS: i32 = 4; // then the copied values
 
