@@ -16,7 +16,7 @@ import { loadBoard } from "../flash/board.js";
 import { FlashDevice } from "../flash/device.js";
 import { SimFlash } from "../flash/simflash.js";
 import { buildClassPath } from "../classpath.js";
-import { IMAGE_HEADER_BYTES, IH_HEAP_WANTED } from "../../vm-as/layout.js";
+import { IMAGE_HEADER_BYTES, IH_HEAP_WANTED, IH_WORD_BITS } from "../../vm-as/layout.js";
 import { CliError, plainMessage, type CliIO } from "./context.js";
 import { createVM } from "./vm.js";
 import { DEFAULT_HEAP_BYTES, DEFAULT_STACK_BYTES } from "./options.js";
@@ -29,6 +29,10 @@ export interface BootOptions {
   stack?: number;
   debugVm?: boolean;
 }
+
+/** 16-bit memory (docs/16-BIT.md): heap for the objects (the object and page tables come on top) and frame stack. */
+export const DEFAULT_HEAP16_BYTES = 2 * 1024 * 1024;
+export const STACK16_BYTES = 1024 * 1024;
 
 /** IH_HEAP_WANTED of an image, read without checking anything (the VM checks). */
 export function heapWanted(bytes: Uint8Array): number {
@@ -65,10 +69,16 @@ export async function bootFromFlash(io: CliIO, args: string[], o: BootOptions): 
       }
       // the device passed over the other image (corrupt, abandoned trial): say why, once
       if (refused !== "") io.stderr(`talc: ${refusalLine(refused)}; booting slot ${slot}\n`);
-      // the same flash and board: `Talc snapshot` writes to them
-      const vm = await createVM(io, buildClassPath(o.classpath, undefined, io.cwd),
-        o.heap ?? Math.max(DEFAULT_HEAP_BYTES, heapWanted(image)), o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true,
-        { flash, board });
+      // A 16-bit image (board wordBits 16: the device refused any other) runs on
+      // the 16-bit VM build, without the flash: that VM does not write images,
+      // so `Talc snapshot` answers false there (no flash geometry).
+      // A 32-bit image gets the same flash and board: `Talc snapshot` writes to them.
+      const classPath = buildClassPath(o.classpath, undefined, io.cwd);
+      const vm = image.length > IH_WORD_BITS && image[IH_WORD_BITS] === 16
+        ? await createVM(io, classPath, o.heap ?? DEFAULT_HEAP16_BYTES, STACK16_BYTES, false, undefined,
+          o.debugVm === true ? "talc16.debug.wasm" : "talc16.wasm")
+        : await createVM(io, classPath, o.heap ?? Math.max(DEFAULT_HEAP_BYTES, heapWanted(image)),
+          o.stack ?? DEFAULT_STACK_BYTES, o.debugVm === true, { flash, board });
       try {
         vm.loadImage(image);
       } catch (e) {

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { buildClassPath, mainClassName } from "../classpath.js";
 import type { TalcVM } from "./engine.js";
 import { createVM } from "./vm.js";
-import { bootFromFlash, heapWanted } from "./boot.js";
+import { bootFromFlash, heapWanted, DEFAULT_HEAP16_BYTES, STACK16_BYTES } from "./boot.js";
 import { CliError, plainMessage, readUserFile, type CliIO, type CommandDef } from "./context.js";
 import { isImage16, read16, plan16, write16 } from "../image/image16.js";
 import { readImage } from "../image/inspect.js";
@@ -27,10 +27,6 @@ interface RunOptions {
   bits?: string;
   lean?: boolean;
 }
-
-/** 16-bit memory (docs/16-BIT.md): heap for the objects (the object and page tables come on top) and frame stack. */
-const DEFAULT_HEAP16_BYTES = 2 * 1024 * 1024;
-const STACK16_BYTES = 1024 * 1024;
 
 /**
  * Run a 16-bit image on the 16-bit VM build (build/talc16.wasm).  The VM

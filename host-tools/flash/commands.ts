@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
-import { FI_HEADER_BYTES, FI_FLAG_SNAPSHOT, FL_DECODER_RAM_BYTES } from "../../vm-as/flash/layout.js";
+import { FI_HEADER_BYTES, FI_FLAG_SNAPSHOT, FI_WORD_BITS_OFF, FL_DECODER_RAM_BYTES } from "../../vm-as/flash/layout.js";
+import { IH_WORD_BITS } from "../../vm-as/layout.js";
 import { Board, BoardError, loadBoard } from "./board.js";
 import { DeviceError, FlashDevice } from "./device.js";
 import {
@@ -32,6 +33,12 @@ function readInput(io: CommandIO, file: string): Uint8Array {
 
 function board(name: string): Board {
   try { return loadBoard(name); } catch (e) { throw new Failure((e as Error).message); }
+}
+
+/** The simulated board for an image's word size (VM or flash image): sim (32-bit VM) or sim16 (16-bit VM). */
+function simBoardFor(bytes: Uint8Array): string {
+  const bits = isVmImage(bytes) ? bytes[IH_WORD_BITS] : isFlashImage(bytes) ? bytes[FI_WORD_BITS_OFF] : 32;
+  return bits === 16 ? "sim16" : "sim";
 }
 
 /** Run a commander program with io; map errors to exit statuses. */
@@ -110,13 +117,13 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
     .description("compress a VM image (.img, from `talc build`) into a flash image for a board")
     .argument("<image>", "plain VM image")
     .requiredOption("-o, --output <file>", "flash image to write (.tfi)")
-    .option("-b, --board <name>", "board (boards/<name>/board.json)", "sim")
+    .option("-b, --board <name>", "board (boards/<name>/board.json; default sim, sim16 for a 16-bit image)")
     .option("--serial <n>", "serial number stored in the header", "1")
     .option("-q, --quiet", "print nothing on success")
-    .action((input: string, o: { output: string; board: string; serial: string; quiet?: boolean }) => {
+    .action((input: string, o: { output: string; board?: string; serial: string; quiet?: boolean }) => {
       const raw = readInput(io, input);
       if (isFlashImage(raw)) throw new Failure(`${input}: already a flash image`);
-      const b = board(o.board);
+      const b = board(o.board ?? simBoardFor(raw));
       const serial = Number(o.serial);
       if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw new Failure(`--serial must be an integer 0..4294967295`);
       let packed: Uint8Array;
@@ -150,7 +157,7 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
   program.command("info")
     .description("show and verify a flash image (.tfi) or a plain VM image (.img): sizes, ratio vs gzip -9, decoder RAM")
     .argument("<file>", "flash image or plain VM image")
-    .option("-b, --board <name>", "check against this board (default: the board named in the header, for .img: sim)")
+    .option("-b, --board <name>", "check against this board (default: the board named in the header, for .img: sim, sim16 for a 16-bit image)")
     .option("--json", "print JSON")
     .action((input: string, o: { board?: string; json?: boolean }) => {
       const bytes = readInput(io, input);
@@ -160,8 +167,12 @@ export async function imageCommand(argv: string[], io: CommandIO): Promise<numbe
           if (e instanceof FlashImageError) throw new Failure(`${input}: ${e.message}`);
           throw e;
         }
-        const b = board(o.board ?? "sim");
-        const packed = packImage(bytes, b);
+        const b = board(o.board ?? simBoardFor(bytes));
+        let packed: Uint8Array;
+        try { packed = packImage(bytes, b); } catch (e) {
+          if (e instanceof FlashImageError) throw new Failure(`${input}: ${e.message}`);
+          throw e;
+        }
         const st = statLines(bytes, packed);
         if (o.json) {
           io.stdout(JSON.stringify({ file: input, kind: "vm-image", wordBits: info.wordBits, objects: info.objectCount, ...st.json }, null, 2) + "\n");
@@ -247,7 +258,7 @@ export async function flashFileCommand(argv: string[], io: CommandIO): Promise<n
     .description("write an image into the inactive slot (update protocol: it boots on trial and must be confirmed)")
     .argument("<file>", "flash file")
     .argument("<image>", "flash image (.tfi) or plain VM image (.img, packed on the fly)")
-    .option("-b, --board <name>", "board", "sim")
+    .option("-b, --board <name>", "board (sim16 for 16-bit images)", "sim")
     .action((file: string, image: string, o: { board: string }) => {
       const b = board(o.board);
       const img = imageForBoard(io, image, b);

@@ -11,6 +11,7 @@ import { FlashFault, SimFlash } from "./simflash.js";
 interface FlashExports {
   memory: WebAssembly.Memory;
   flash_setup(id: number, size: number, sector: number, boot: number, s0: number, s1: number, slotSize: number, attempts: number): number;
+  flash_setWordBits(bits: number): number;
   flash_boot(out: number, cap: number): number;
   flash_bootedSlot(): number;
   flash_confirm(): number;
@@ -130,6 +131,8 @@ export class FlashDevice {
     ex = inst.exports as unknown as FlashExports;
     const d = new FlashDevice(ex, flash, board);
     d.check(ex.flash_setup(...flashSetupArgs(board)));
+    // the board's VM build: images of another word size are refused (FE_WORD_BITS)
+    d.check(ex.flash_setWordBits(board.wordBits));
     return d;
   }
 

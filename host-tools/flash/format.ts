@@ -187,7 +187,8 @@ export function readHeader(bytes: Uint8Array): FlashImageHeader {
 export interface CheckTarget {
   /** The board the image must be for (omit: any board). */
   board?: Board;
-  /** Word size of the VM that will run it (default: the board's, else 32). */
+  /** Word size of the VM that will run it (default: the board's; no board either: any, the
+   *  header's own — the expanded image must still agree with the header). */
   wordBits?: number;
   /** Largest payload accepted (default: the board's slot size minus the header). */
   maxPayload?: number;
@@ -197,7 +198,7 @@ export interface CheckTarget {
 
 /** The checks of vm-as/flash/slot.ts on a header, in the same order. */
 export function checkHeader(h: FlashImageHeader, t: CheckTarget): void {
-  const wordBits = t.wordBits ?? t.board?.wordBits ?? 32;
+  const wordBits = t.wordBits ?? t.board?.wordBits ?? h.wordBits;
   if (h.wordBits !== wordBits) throw new FlashImageError(FE_WORD_BITS, `image is ${h.wordBits}-bit, this VM is ${wordBits}-bit`);
   if (h.dispatch !== DISPATCH_SWITCH) throw new FlashImageError(FE_DISPATCH, `technique ${h.dispatch}`);
   if (t.board !== undefined && h.boardId !== t.board.id) {

@@ -2,7 +2,7 @@
 // Integers and linear-memory buffers only; a negative answer is an FE_* code
 // (./layout.ts) with a reason in flash_errorText()/flash_errorTextLength().
 
-import { BR_BYTES, BR_SECTORS, FE_GEOMETRY, FI_HEADER_BYTES, FI_SERIAL_OFF, FL_PAGE_BUF, FL_TEXT_BUF } from "./layout";
+import { BR_BYTES, BR_SECTORS, FE_GEOMETRY, FE_WORD_BITS, FI_HEADER_BYTES, FI_SERIAL_OFF, FL_PAGE_BUF, FL_TEXT_BUF } from "./layout";
 import {
   geoBootOff, geoFlashSize, geoSector, geoSlot0, geoSlot1, geoSlotSize, textClear, textError,
   textLen, textPtr,
@@ -18,6 +18,17 @@ import { DEFLATE_RAM_BYTES } from "./deflate";
 
 function overlaps(a: u32, alen: u32, b: u32, blen: u32): bool {
   return a < b + blen && b < a + alen;
+}
+
+// Word size of the VM that will run the images (16 or 32; 32 until called):
+// the images booted, written and snapshotted must have it.  A board's
+// firmware carries one VM build; hosts call this after flash_setup when the
+// board's VM is 16-bit.  Answers 0 or FE_WORD_BITS.
+export function flash_setWordBits(bits: u32): i32 {
+  textClear();
+  if (bits != 16 && bits != 32) return textError(FE_WORD_BITS, "a VM is 16- or 32-bit");
+  io.geoWordBits = bits;
+  return 0;
 }
 
 // Describe the board's flash.  Offsets/sizes in bytes; everything a multiple

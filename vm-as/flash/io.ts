@@ -28,7 +28,7 @@ export let geoSlot1: u32 = 0;
 export let geoSlotSize: u32 = 0;     // bytes per slot, multiple of geoSector
 export let geoBoardId: u32 = 0;
 export let geoMaxAttempts: u32 = 3;
-export let geoWordBits: u32 = 32;    // word size of this VM build
+export let geoWordBits: u32 = 32;    // word size of this VM build: 32, or 16 (flash_setWordBits)
 
 export function slotOffset(slot: i32): u32 {
   return slot == 0 ? geoSlot0 : geoSlot1;
