@@ -135,7 +135,7 @@ export const memorySuite: Suite = {
     return {
       ok: problems.length === 0,
       text: textTable(table, align) + note + "\n" + dialect.map((d) => `${d}\n`).join("") + problems.map((p) => `PROBLEM ${p}\n`).join(""),
-      markdown: markdownTable(table, align) + "\n" + note + "\n" + dialect.map((d) => `\n- ${d}`).join("") + problems.map((p) => `\n- PROBLEM ${p}`).join(""),
+      markdown: markdownTable(table, align) + "\n" + note + "\n" + dialect.map((d) => `\n- ${d}`).join("") + problems.map((p) => `\n- PROBLEM ${p}`).join("") + "\n",
       json: { rows },
     };
   },
