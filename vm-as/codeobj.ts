@@ -25,6 +25,7 @@ import {
 import {
   M16, m16, m16Set, M16_PAGE_HOOK, m16_pageClass, m16_setPageClass, m16_slot, m16_size, smallVal16,
 } from "./mem16";
+import { TRACE_ON, trace_entry16 } from "./trace";
 
 export const M16_CODE: i32 = 44;        // code space address (page 0's code object)
 export const M16_SHIFT: i32 = 48;       // log2 of the code-object stride
@@ -166,6 +167,7 @@ export function c16_install(cls: u32, m: u32): i32 {
   const s = sel >> 1;
   if (s >= m16(M16_SELECTORS)) return 0;
   const e = m16(M16_CODE) + (((oop >> 6) & ((oop & 1) - 1)) << m16(M16_SHIFT)) + (s << ENTRY_SHIFT);
+  if (TRACE_ON) trace_entry16(oop, e);   // sim16 target only: the send trace records the entry
   if (load<u8>(e) == (E_EMPTY as u8)) return 0;
   return load<u16>(e, E_METHOD) as u32;
 }

@@ -1,5 +1,5 @@
 // talc sim [--dispatch all|NAME[,NAME…]] [--model FILE|mcu|pipelined] [--json FILE] [--svg FILE]
-//          [-cp DIR[:DIR…]] [--heap SIZE] [--stack SIZE] [--max-sends N] [--show-output]
+//          [-cp DIR[:DIR…]] [--heap SIZE] [--stack SIZE] [--max-sends N] [--show-output] [--bits 16]
 //          Main|path/Main.som|app.img [args…]
 //
 // Runs the program once on the traced VM build and replays its sends through
@@ -18,6 +18,7 @@ import { DEFAULT_MODEL, MODEL_PRESETS, loadModel, type CycleModel } from "./mode
 import { TECHNIQUES, TECHNIQUE_NAMES, imageDispatch, techniqueByName, type TechniqueDef } from "./dispatch.js";
 import { runLab } from "./lab.js";
 import { formatJson, formatSvg, formatText } from "./report.js";
+import { check16, formatCheck16 } from "./check16.js";
 
 const USAGE = `Usage: talc sim [options] <main> [args...]
 
@@ -36,6 +37,10 @@ Options:
   --stack <size>          frame stack, e.g. 4m
   --max-sends <n>         stop when the program makes more sends (default 20000000)
   --show-output           print the program's output on stderr
+  --bits 16               run on the 16-bit VM instead and check every send's
+                          computed entry and method against technique 1
+                          (copy-down); a mismatch is an error (check16.ts);
+                          source programs only; heap 1m and stack 56k unless given
   -h, --help              this text
 `;
 
@@ -51,13 +56,14 @@ interface SimArgs {
   stack: number;
   maxSends: number;
   showOutput: boolean;
+  bits: 16 | 32;
   main: string;
   args: string[];
 }
 
 function parseArgs(argv: string[], cwd: string): SimArgs | "help" {
   let model: CycleModel = DEFAULT_MODEL;
-  const o: Partial<SimArgs> = { stack: 4 * 1024 * 1024, maxSends: 20_000_000, showOutput: false };
+  const o: Partial<SimArgs> = { stack: 4 * 1024 * 1024, maxSends: 20_000_000, showOutput: false, bits: 32 };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[i + 1];
@@ -95,6 +101,12 @@ function parseArgs(argv: string[], cwd: string): SimArgs | "help" {
         break;
       }
       case "--show-output": o.showOutput = true; i++; break;
+      case "--bits": {
+        const v = value(a);
+        if (v !== "16" && v !== "32") throw new UsageError(`--bits wants 16 or 32, not '${v}'`);
+        o.bits = v === "16" ? 16 : 32;
+        break;
+      }
       default: throw new UsageError(`unknown option '${a}'`);
     }
   }
@@ -163,7 +175,21 @@ export async function simCommand(argv: string[], io: CliIO): Promise<number> {
       if (findClassFile(program, classPath) === null) {
         throw new Error(`class '${program}' not found: no ${program}.som in ${classPath.join(":")}`);
       }
-      image = await buildImage({ classPath, main: program, heapBytes: a.heap ?? 64 * 1024 * 1024, stderr: (b) => io.stderr(b) });
+      image = await buildImage({
+        classPath, main: program, heapBytes: a.bits === 16 ? 8 << 20 : a.heap ?? 64 * 1024 * 1024, stderr: (b) => io.stderr(b),
+        linkNamedClasses: a.bits === 16 ? true : undefined,
+      });
+    }
+    if (a.bits === 16) {
+      if (a.main.endsWith(".img")) throw new Error("--bits 16 wants a source program (Main or path/Main.som), not an image");
+      const r = check16({
+        image, main: program, args: a.args, classPath,
+        heapBytes: a.heap ?? 1 << 20, stackBytes: a.stack === 4 * 1024 * 1024 ? 56 * 1024 : a.stack, maxSends: a.maxSends,
+      });
+      if (a.showOutput) io.stderr(r.stdout + r.stderr);
+      io.stdout(formatCheck16(program, r));
+      if (r.exitStatus !== 0) io.stderr(`talc sim: note: the program ended with exit status ${r.exitStatus}\n`);
+      return 0;
     }
     const techniques = chooseTechniques(a.dispatch, image);
     const wanted = image.length >= IMAGE_HEADER_BYTES

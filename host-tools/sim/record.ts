@@ -13,7 +13,7 @@ import { TalcVM } from "../vm/vmhost.js";
 import { Universe, textAt, slotOf, fmtOf, hashOf, type HeapView } from "./universe.js";
 
 /** Trace entry layout (vm-as/trace.ts). */
-const ENTRY_BYTES = 20;
+const ENTRY_BYTES = 28;
 export const KIND_SEND = 0;
 export const KIND_SUPER = 1;
 export const KIND_VM = 2;

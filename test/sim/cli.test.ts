@@ -135,11 +135,14 @@ describe("talc sim", () => {
 });
 
 describe("the trace costs the release VM nothing", () => {
-  it("only the sim build imports send_trace", () => {
+  it("only the sim and sim16 builds import send_trace", () => {
     const imports = (f: string): string[] =>
       WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(ROOT, "build", f)))).map((i) => i.name);
     expect(imports("talc.sim.wasm")).toContain("send_trace");
     expect(imports("talc.wasm")).not.toContain("send_trace");
     expect(imports("talc.debug.wasm")).not.toContain("send_trace");
+    expect(imports("talc16.sim.wasm")).toContain("send_trace");
+    expect(imports("talc16.wasm")).not.toContain("send_trace");
+    expect(imports("talc16.debug.wasm")).not.toContain("send_trace");
   });
 });

@@ -1,7 +1,7 @@
-// The send trace costs the release interpreter nothing: the release target
-// compiled from vm-as/ as it is and from a copy with every trace line
-// (`TRACE_ON` call sites, the trace import) and vm-as/trace.ts removed gives
-// byte-identical wasm.  If a change ever makes the trace leave code behind
+// The send trace costs the release interpreters nothing: the release and
+// release16 targets compiled from vm-as/ as it is and from a copy with every
+// trace line (`TRACE_ON` call sites, the trace imports) and vm-as/trace.ts
+// removed give byte-identical wasm.  If a change ever makes the trace leave code behind
 // in the release build, this fails.
 import { describe, it, expect } from "vitest";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -12,10 +12,11 @@ import { execFileSync } from "node:child_process";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
-function releaseBuild(dir: string): Buffer {
+function releaseBuild(dir: string, target: "release" | "release16"): Buffer {
   const asc = join(ROOT, "node_modules/assemblyscript/bin/asc.js");
-  execFileSync(process.execPath, [asc, "vm-as/index.ts", "--target", "release", "--outFile", "out.wasm"], { cwd: dir, stdio: "pipe" });
-  return readFileSync(join(dir, "out.wasm"));
+  const out = `out.${target}.wasm`;
+  execFileSync(process.execPath, [asc, "vm-as/index.ts", "--target", target, "--outFile", out], { cwd: dir, stdio: "pipe" });
+  return readFileSync(join(dir, out));
 }
 
 function copyTree(to: string): void {
@@ -25,7 +26,7 @@ function copyTree(to: string): void {
 }
 
 describe("zero cost", () => {
-  it("the release wasm is byte-identical with and without the trace", () => {
+  it("the release and release16 wasm are byte-identical with and without the trace", () => {
     const base = mkdtempSync(join(tmpdir(), "talc-zerocost-"));
     try {
       const withTrace = join(base, "with");
@@ -42,13 +43,15 @@ describe("zero cost", () => {
         writeFileSync(p, kept.join("\n"));
       }
       rmSync(join(without, "vm-as/trace.ts"));
-      expect(stripped).toBeGreaterThanOrEqual(7);   // 3 imports + 4 guarded calls
-      const a = releaseBuild(withTrace);
-      const b = releaseBuild(without);
-      expect(a.length).toBe(b.length);
-      expect(Buffer.compare(a, b)).toBe(0);
+      expect(stripped).toBeGreaterThanOrEqual(9);   // 4 imports + 5 guarded calls (codeobj.ts: the 16-bit entry)
+      for (const target of ["release", "release16"] as const) {
+        const a = releaseBuild(withTrace, target);
+        const b = releaseBuild(without, target);
+        expect(a.length, target).toBe(b.length);
+        expect(Buffer.compare(a, b), target).toBe(0);
+      }
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });
