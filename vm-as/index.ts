@@ -1,10 +1,10 @@
 // Talc VM module entry: the host API (docs/ARCHITECTURE.md "Exports").
 // Exports only; each export delegates to the module that owns the concern.
-import { OP_COUNT } from "./isa";
+import { OP_COUNT, OP_PUSH_SELF, OP_PUSH_LOCAL, OP_EQEQ, OP_SEND, OP_RETURN_TOP } from "./isa";
 import {
   SO_COUNT, SO_SYSTEM, SO_SEL_INITIALIZE, SO_ENTRY, SO_NIL, SO_CLASS_INTEGER, SO_CLASS_ARRAY, SO_SPECIAL_SELECTORS, SO_CLASS_DOUBLE,
   SO_SYMBOL_TABLE, SO_CLASS_STRING,
-  C_FIELDS, M_PRIMITIVE, M_HOLDER, FMT_CLASS,
+  C_FIELDS, M_PRIMITIVE, M_HOLDER, FMT_CLASS, SO_CLASS_OBJECT, SO_TRUE, SO_FALSE, M_BYTECODE, M_LITERALS,
 } from "./layout";
 import {
   VM, vm_setCurrent, st, stSet, stF, stFSet, so, soSet,
@@ -12,12 +12,13 @@ import {
   S_ROOT_BASE, S_ROOT_SP, S_ROOT_LIMIT, S_CACHE, S_EXIT_STATUS, S_FINISHED, S_ERR_LEN, S_SERIAL, S_HASH_SEED,
   S_GC_COUNT, S_STAT_BC, S_STAT_SENDS, S_START_US, S_RANDOM, S_SCRATCH, S_SCRATCH_CAP, S_ARGS, S_MSG, S_OUT,
   S_NUMBUF, S_SYMBOL_SPARE, S_LINK_LIBRARY, S_FASTMASK, S_RECORD_BYTES, MSG_BYTES, OUT_BYTES, CACHE_ENTRIES,
-  ROOT_WORDS, S_DBLMASK, S_SPECIALS,
+  ROOT_WORDS, S_DBLMASK, S_SPECIALS, FAST_OBJ_NEQEQ,
 } from "./vm";
-import { slot, setSlot, obj_size, obj_body, isSmall, smallVal, mem_newArray, mem_newStringFrom, obj_fmt, obj_class } from "./memory";
+import { slot, setSlot, obj_size, obj_body, isSmall, smallVal, mem_newArray, mem_newStringFrom, obj_fmt, obj_class, classOf } from "./memory";
 import { STACK_RESERVE } from "./frame";
 import { link_genesis, link_finishGenesis, link_class } from "./linker";
-import { send_general, send_lookup, send_flushCache } from "./send";
+import { send_general, send_lookup, send_lookupChain, send_flushCache } from "./send";
+import { QUICK_TRUE, QUICK_FALSE } from "./frame";
 import { interp_run } from "./interp";
 import { io_flush } from "./io";
 import { host_clockUs } from "./imports";
@@ -229,6 +230,7 @@ function computeFastMask(): void {
     const m = send_lookup(arrCls, slot(sels, 17 + k));
     if (m != 0 && smallVal(slot(m, M_PRIMITIVE)) == unchecked(FAST_ARRAY_PRIMS[k])) mask |= 1 << (17 + k);
   }
+  if (!BITS16 && objNeqeqIsKernelShaped(sels)) mask |= FAST_OBJ_NEQEQ;
   stSet(S_FASTMASK, mask);
   // Double: + - * % < = bound to primitives 60 61 62 64 71 70
   const dblCls = so(SO_CLASS_DOUBLE);
@@ -240,6 +242,39 @@ function computeFastMask(): void {
     if (m != 0 && smallVal(slot(m, M_PRIMITIVE)) == want) dm |= 1 << k;
   }
   stSet(S_DBLMASK, dm);
+}
+
+/**
+ * FAST_OBJ_NEQEQ: may `a ~= b` answer identity inline when the method found
+ * for a's class is Object's own ~= (interp.ts OP_NEQEQ)?  Yes only when that
+ * method is exactly the kernel's `~= other = ( ^(self == other) not )`:
+ *   push_self, push_local 0, send_eqeq, send k 0, return_top
+ * and the selector it sends (literal k, #not) answers the source-bound false
+ * for the true object and true for the false object (quick methods
+ * QUICK_FALSE / QUICK_TRUE).  Then, for a receiver whose `==` is the Object>>==
+ * primitive (identity for a non-number, checked per send), the method answers
+ * srcFalse when a and b are identical and srcTrue otherwise.  A library whose
+ * Object>>~= is written any other way (the stand-in's ifTrue: form, another
+ * selector, more bytecodes) keeps the real send.
+ */
+function objNeqeqIsKernelShaped(sels: u32): bool {
+  const nil = so(SO_NIL);
+  const objCls = so(SO_CLASS_OBJECT);
+  const m = send_lookupChain(objCls, slot(sels, 12));
+  if (m == 0 || slot(m, M_HOLDER) != objCls) return false;
+  const code = slot(m, M_BYTECODE);
+  const lits = slot(m, M_LITERALS);
+  if (code == nil || lits == nil || obj_size(code) != 8) return false;
+  const p = obj_body(code);
+  if (load<u8>(p) != OP_PUSH_SELF || load<u8>(p, 1) != OP_PUSH_LOCAL || load<u8>(p, 2) != 0 ||
+      load<u8>(p, 3) != OP_EQEQ || load<u8>(p, 4) != OP_SEND || load<u8>(p, 6) != 0 || load<u8>(p, 7) != OP_RETURN_TOP) return false;
+  const k = load<u8>(p, 5) as u32;
+  if (k >= obj_size(lits)) return false;
+  const notSel = slot(lits, k);
+  const mt = send_lookupChain(classOf(so(SO_TRUE)), notSel);
+  const mf = send_lookupChain(classOf(so(SO_FALSE)), notSel);
+  return mt != 0 && mf != 0 && smallVal(slot(mt, M_PRIMITIVE)) == QUICK_FALSE && smallVal(slot(mf, M_PRIMITIVE)) == QUICK_TRUE &&
+    slot(mt, M_BYTECODE) != nil && slot(mf, M_BYTECODE) != nil;
 }
 
 export function vm_finishGenesis(): i32 {

@@ -14,10 +14,10 @@ import {
   SO_CLASS_INTEGER, SO_CLASS_DOUBLE, C_SUPERCLASS, BC_METHOD, BC_RECEIVER, BC_HOME, BC_HOME_SERIAL,
   BC_FIXED_SLOTS, FMT_CLOSURE, FMT_BIGPOS, FMT_BIGNEG, FMT_DOUBLE, HEADER_BYTES,
   SO_NIL, SO_TRUE, SO_FALSE, SO_SRC_NIL, SO_SRC_TRUE, SO_SRC_FALSE, SO_SPECIAL_SELECTORS,
-  SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK, SO_CLASS_BLOCK1, SO_CLASS_BLOCK2, SO_CLASS_BLOCK3, SO_CLASS_ARRAY,
+  SO_SEL_UNKNOWN_GLOBAL, SO_SEL_ESCAPED_BLOCK, SO_CLASS_BLOCK1, SO_CLASS_BLOCK2, SO_CLASS_BLOCK3, SO_CLASS_ARRAY, SO_CLASS_OBJECT,
 } from "./layout";
 import { st, stSet, so, stF, stFSet, S_FP, S_SP, S_FINISHED, S_STAT_BC, S_STAT_SENDS, S_FASTMASK, S_CACHE, S_STACK_LIMIT,
-  S_GC_COUNT, S_SERIAL, S_DBLMASK, CACHE_ENTRIES } from "./vm";
+  S_GC_COUNT, S_SERIAL, S_DBLMASK, CACHE_ENTRIES, FAST_OBJ_NEQEQ } from "./vm";
 import { slot, setSlot, smallVal, mkSmall, isSmall, obj_fmt, obj_size, mem_alloc, mem_newArray, mem_newDoubleNoGC, fslot, fsetSlot, bslot, obj_body, obj_class, dbl_val,
   fitsSmall, fitsSmall32, SERIAL_MASK, mhdr, mh_nargs, mh_ncopied, mh_ntemps, mh_nonlocal, home_enc, home_dec, home16_lo, home16_hi, home16_serial } from "./memory";
 import { FH_METHOD, FH_CLOSURE, FH_CALLER, FH_IP, FH_SERIAL, FH_LP, FH_BYTES,
@@ -26,7 +26,7 @@ import { send_general, send_lookup, send_dnu, send_activate } from "./send";
 import { BITS16 } from "./bits";
 import { c16_method } from "./codeobj";
 import { TRACE_ON, trace_send, trace_flush, TRACE_KIND_SEND, TRACE_KIND_SUPER } from "./trace";
-import { prim_call, PR_OK, P_BLOCK_VALUE, P_BLOCK_VALUE1, P_BLOCK_VALUE2 } from "./prims";
+import { prim_call, PR_OK, P_BLOCK_VALUE, P_BLOCK_VALUE1, P_BLOCK_VALUE2, P_OBJECT_EQEQ } from "./prims";
 import { glob_get } from "./globals";
 import { vm_finish } from "./errors";
 
@@ -149,6 +149,45 @@ function interp_dblFast(k: i32, a: u32, b: u32, dmask: u32, imask: u32): u32 {
   if ((o & 1) != 0) return true;
   const f = obj_fmt(o);
   return f == FMT_BIGPOS || f == FMT_BIGNEG || f == FMT_DOUBLE;
+}
+
+/** The method cached for (cls, sel), or 0 on a miss (the real send then fills the entry). */
+@inline function cachedMethod(cache: u32, cls: u32, sel: u32): u32 {
+  const e = cache + ((((cls >>> 3) ^ (sel >>> 2)) & (CACHE_ENTRIES - 1)) * 12);
+  return load<u32>(e) == cls && load<u32>(e, 4) == sel ? load<u32>(e, 8) : 0;
+}
+
+/**
+ * `a == b` for a heap receiver that is not a number (no Double, no large
+ * Integer: the caller checks): when the method cache holds the Object>>==
+ * primitive for a's class, that primitive answers identity -- so does this,
+ * with the primitive's objects (tru/fls).  A class or superclass overriding
+ * `==` finds its own method, not the primitive: 0, the real send runs.
+ * 0 also on a cache miss (the real send fills the entry).
+ */
+function interp_objEqEq(a: u32, b: u32, cache: u32, tru: u32, fls: u32): u32 {
+  const m = cachedMethod(cache, obj_class(a), slot(so(SO_SPECIAL_SELECTORS), 11));
+  if (m == 0 || smallVal(slot(m, M_PRIMITIVE)) != P_OBJECT_EQEQ) return 0;
+  return a == b ? tru : fls;
+}
+
+/**
+ * `a ~= b` for a heap non-number receiver, when FAST_OBJ_NEQEQ says Object>>~=
+ * is `^(self == other) not` with the kernel's True/False>>not: answers what
+ * that method would, provided the cache shows that a's class finds exactly
+ * Object's ~= (holder Object; a class has one method per selector) AND the
+ * Object>>== primitive for == (so `self == other` is identity, true/false,
+ * and `not` answers srcFalse/srcTrue).  An override of ~= or of == anywhere
+ * in a's superclass chain, or a cache miss, gives 0: the real send.
+ */
+function interp_objNeqEq(a: u32, b: u32, cache: u32, srcTrue: u32, srcFalse: u32): u32 {
+  const cls = obj_class(a);
+  const sels = so(SO_SPECIAL_SELECTORS);
+  const mn = cachedMethod(cache, cls, slot(sels, 12));
+  if (mn == 0 || slot(mn, M_HOLDER) != so(SO_CLASS_OBJECT)) return 0;
+  const me = cachedMethod(cache, cls, slot(sels, 11));
+  if (me == 0 || smallVal(slot(me, M_PRIMITIVE)) != P_OBJECT_EQEQ) return 0;
+  return a == b ? srcFalse : srcTrue;
 }
 
 /** Run up to `budget` bytecodes.  0 = more to do, 1 = finished. */
@@ -772,6 +811,12 @@ export function interp_run(budget: i32): i32 {
             }
             sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
           }
+          // non-number receiver whose class finds the Object>>== primitive
+          // (cached lookup): identity, as the primitive answers (tru/fls)
+          if (!BITS16 && (a & 1) == 0 && !isNumber(a)) {
+            const r = interp_objEqEq(a, b, cache, tru, fls);
+            if (r != 0) { sp -= 4; store<u32>(sp - 4, r); ip += 1; continue; }
+          }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 11);
           sendArgs = 1;
@@ -803,6 +848,13 @@ export function interp_run(budget: i32): i32 {
               continue;
             }
             sp -= 4; store<u32>(sp - 4, r ? tru : fls); ip += 1; continue;
+          }
+          // non-number receiver whose class finds Object's own ~= (kernel-shaped:
+          // FAST_OBJ_NEQEQ) and the Object>>== primitive: `(a == b) not`
+          // answers srcFalse / srcTrue (index.ts objNeqeqIsKernelShaped)
+          if (!BITS16 && (fast & FAST_OBJ_NEQEQ) != 0 && (a & 1) == 0 && !isNumber(a)) {
+            const r = interp_objNeqEq(a, b, cache, srcTrue, srcFalse);
+            if (r != 0) { sp -= 4; store<u32>(sp - 4, r); ip += 1; continue; }
           }
           ip += 1;
           sendSel = slot(so(SO_SPECIAL_SELECTORS), 12);

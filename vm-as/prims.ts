@@ -70,6 +70,7 @@ const PRIM_NUMS: i32[] = [
   85, 86, 87, 88,
   89,
 ];
+export const P_OBJECT_EQEQ: i32 = 3;   // Object>>== (p_identical)
 export const P_ARRAY_AT: i32 = 85;
 export const P_ARRAY_ATPUT: i32 = 86;
 export const P_ARRAY_LENGTH: i32 = 87;

@@ -60,6 +60,8 @@ export const S_TICKS_LAST: i32 = 152;   // f64 last ticks answered (monotonic)
 export const S_SYMBOL_SPARE: i32 = 160;  // 256-byte buffer for building names
 export const S_LINK_LIBRARY: i32 = 164;  // 1: vm_linkClass binds into SO_LIBRARY instead of the globals
 export const S_FASTMASK: i32 = 168;     // bit k: special send OP_SPECIAL_FIRST+k may take its fast path
+/** S_FASTMASK bit: Object>>~= is kernel-shaped (index.ts computeFastMask), so `~=` may answer identity inline (interp.ts). */
+export const FAST_OBJ_NEQEQ: u32 = 1 << 24;
 export const S_PRIM_DEPTH: i32 = 172;    // nesting of primitives called through send_invoke
 export const S_DBLMASK: i32 = 176;       // bit k: Double's special selector k is bound to its primitive
 export const S_RECORD_BYTES: i32 = 256;
