@@ -54,12 +54,23 @@ function ensureMemory(end: usize): bool {
   return memory.grow(pages) >= 0;
 }
 
-/** Set up one VM: heapBytes is the total of both semispaces.  0 = ok, -1 = no memory. */
-export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
-  if (BITS16) return heapBytes < 4096 || stackBytes < 16384 ? -1 : vm_init16(heapBytes, stackBytes);
-  if (heapBytes < 65536 || stackBytes < 16384) return -1;
-  const base: usize = (__heap_base + 63) & ~63;
-  const semi = ((heapBytes as u32) >> 1) & ~63;
+// ---- the part of the VM's memory both object memories share ---------------
+//
+//  base  state record | message buffer | stdout buffer | number buffer (64)
+//        | symbol spare (256) | method cache | root stack | frame stack
+//        (stackBytes + reserve) | ... memory-specific part, then scratch
+//
+// Both vm_init (32-bit) and vm_init16 lay these out the same way from `base`.
+
+/** First 64-aligned address after the shared part for a frame stack of stackBytes. */
+function sharedEnd(base: usize, stackBytes: i32): usize {
+  const end = base + S_RECORD_BYTES + MSG_BYTES + OUT_BYTES + 64 + 256 + CACHE_ENTRIES * 12 + ROOT_WORDS * 4
+    + (stackBytes as usize) + STACK_RESERVE + 64;
+  return (end + 63) & ~63;
+}
+
+/** Record the shared buffers and the initial registers of the (current, zeroed) record at `base`. */
+function initShared(base: usize, stackBytes: i32, scratch: usize, scratchCap: usize): void {
   let p: usize = base + S_RECORD_BYTES;
   const msg = p; p += MSG_BYTES;
   const out = p; p += OUT_BYTES;
@@ -67,20 +78,7 @@ export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
   const spare = p; p += 256;
   const cache = p; p += CACHE_ENTRIES * 12;
   const roots = p; p += ROOT_WORDS * 4;
-  const stack = p; p += (stackBytes as usize) + STACK_RESERVE + 64;
-  p = (p + 63) & ~63;
-  const heapA = p; p += semi;
-  const heapB = p; p += semi;
-  const scratch = p;
-  const scratchCap: usize = 65536;
-  if (!ensureMemory(scratch + scratchCap)) return -1;
-  vm_setCurrent(base);
-  memory.fill(base, 0, S_RECORD_BYTES);
-  stSet(S_HEAP_START, heapA);
-  stSet(S_HEAP_END, heapA + semi);
-  stSet(S_ALLOC, heapA);
-  stSet(S_OTHER, heapB);
-  stSet(S_SEMI_BYTES, semi);
+  const stack = p;
   stSet(S_STACK_BASE, stack);
   stSet(S_STACK_LIMIT, stack + stackBytes);
   stSet(S_FP, 0);
@@ -101,6 +99,28 @@ export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
   stSet(S_RANDOM, numbuf + 56);
   stFSet(S_START_US, host_clockUs());
   send_flushCache();
+}
+
+/** Set up one VM: heapBytes is the total of both semispaces.  0 = ok, -1 = no memory. */
+export function vm_init(heapBytes: i32, stackBytes: i32): i32 {
+  if (BITS16) return heapBytes < 4096 || stackBytes < 16384 ? -1 : vm_init16(heapBytes, stackBytes);
+  if (heapBytes < 65536 || stackBytes < 16384) return -1;
+  const base: usize = (__heap_base + 63) & ~63;
+  const semi = ((heapBytes as u32) >> 1) & ~63;
+  let p: usize = sharedEnd(base, stackBytes);
+  const heapA = p; p += semi;
+  const heapB = p; p += semi;
+  const scratch = p;
+  const scratchCap: usize = 65536;
+  if (!ensureMemory(scratch + scratchCap)) return -1;
+  vm_setCurrent(base);
+  memory.fill(base, 0, S_RECORD_BYTES);
+  stSet(S_HEAP_START, heapA);
+  stSet(S_HEAP_END, heapA + semi);
+  stSet(S_ALLOC, heapA);
+  stSet(S_OTHER, heapB);
+  stSet(S_SEMI_BYTES, semi);
+  initShared(base, stackBytes, scratch, scratchCap);
   return 0;
 }
 
@@ -117,15 +137,7 @@ const STACK16_MAX: i32 = 1024 * 1024;
 function vm_init16(heapBytes: i32, stackBytes: i32): i32 {
   if (stackBytes > STACK16_MAX) stackBytes = STACK16_MAX;
   const base: usize = (__heap_base + 63) & ~63;
-  let p: usize = base + S_RECORD_BYTES;
-  const msg = p; p += MSG_BYTES;
-  const out = p; p += OUT_BYTES;
-  const numbuf = p; p += 64;
-  const spare = p; p += 256;
-  const cache = p; p += CACHE_ENTRIES * 12;
-  const roots = p; p += ROOT_WORDS * 4;
-  const stack = p; p += (stackBytes as usize) + STACK_RESERVE + 64;
-  p = (p + 63) & ~63;
+  let p: usize = sharedEnd(base, stackBytes);
   const mem = p; p += m16_bytesNeeded(heapBytes as u32);
   p = (p + 63) & ~63;
   const otherBytes: usize = max<usize>(65536, (heapBytes as usize) >> 2);
@@ -141,26 +153,7 @@ function vm_init16(heapBytes: i32, stackBytes: i32): i32 {
   stSet(S_ALLOC, m16(M16_HEAP));
   stSet(S_OTHER, other);
   stSet(S_SEMI_BYTES, heapBytes);
-  stSet(S_STACK_BASE, stack);
-  stSet(S_STACK_LIMIT, stack + stackBytes);
-  stSet(S_FP, 0);
-  stSet(S_SP, stack);
-  stSet(S_ROOT_BASE, roots);
-  stSet(S_ROOT_SP, roots);
-  stSet(S_ROOT_LIMIT, roots + ROOT_WORDS * 4);
-  stSet(S_CACHE, cache);
-  stSet(S_MSG, msg);
-  stSet(S_OUT, out);
-  stSet(S_NUMBUF, numbuf);
-  stSet(S_SYMBOL_SPARE, spare);
-  stSet(S_SCRATCH, scratch);
-  stSet(S_SCRATCH_CAP, scratchCap);
-  stSet(S_HASH_SEED, 0x2545f491);
-  stSet(S_SERIAL, 1);
-  store<u64>(numbuf + 56, 0x9e3779b97f4a7c15);
-  stSet(S_RANDOM, numbuf + 56);
-  stFSet(S_START_US, host_clockUs());
-  send_flushCache();
+  initShared(base, stackBytes, scratch, scratchCap);
   return 0;
 }
 
